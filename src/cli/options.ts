@@ -1,0 +1,40 @@
+/** Option groups shared by several commands (nx's `with…Options` builders). */
+import type { Argv } from 'yargs';
+
+export const REPORTER_NAMES = ['pretty', 'tap', 'junit', 'github', 'json'] as const;
+export type ReporterChoice = (typeof REPORTER_NAMES)[number];
+
+export interface ReportOptions {
+  reporter?: ReporterChoice[];
+  junit?: string;
+  json?: string;
+  color?: boolean;
+}
+
+export function withReportOptions<T>(args: Argv<T>): Argv<T & ReportOptions> {
+  return args
+    .option('reporter', {
+      type: 'string',
+      array: true,
+      choices: REPORTER_NAMES,
+      describe: 'report format on stdout (repeatable); default: pretty on a TTY, tap otherwise',
+    })
+    .option('junit', { type: 'string', describe: 'also write a JUnit XML report to FILE' })
+    .option('json', { type: 'string', describe: 'also write a JSON report to FILE' })
+    .option('color', { type: 'boolean', describe: 'colour the pretty reporter (default: on a TTY)' }) as Argv<
+    T & ReportOptions
+  >;
+}
+
+export interface StateOptions {
+  state: string[];
+}
+
+export function withStateOptions<T>(args: Argv<T>): Argv<T & StateOptions> {
+  return args.option('state', {
+    type: 'string',
+    array: true,
+    demandOption: true,
+    describe: 'folder or file of Kubernetes manifests describing the cluster (repeatable)',
+  }) as Argv<T & StateOptions>;
+}

@@ -1,0 +1,105 @@
+/**
+ * One side of traffic as the decision sees it. Every endpoint has the same shape (one
+ * factory each, same field order) so the hot path stays monomorphic.
+ */
+import type { IpAddress, IpFamily } from './address.js';
+import type { Labels, Pod } from './cluster.js';
+import type { CompiledPolicy } from './compile.js';
+
+/**
+ * `pod`: a pod on the pod network, the only kind a policy selects or a pod selector matches.
+ * `hostNetwork`: a pod sharing its node's network: never selected, counts as its node.
+ * `node`: a node's address. `outside`: any other address.
+ */
+export type EndpointKind = 'pod' | 'hostNetwork' | 'node' | 'outside';
+
+export interface Endpoint {
+  readonly kind: EndpointKind;
+  /** Column in the peer-match cache; -1 when not cached. */
+  readonly slot: number;
+  readonly pod: Pod | undefined;
+  /** The pod's namespace's labels (with `kubernetes.io/metadata.name`); empty for addresses. */
+  readonly namespaceLabels: Labels;
+  readonly nodeName: string | undefined;
+  /** The IPv4 address as an unsigned word, or -1. */
+  readonly ip4: number;
+  readonly ip6: readonly number[] | undefined;
+  /** Policies that select this pod and isolate that direction (empty unless kind is `pod`). */
+  readonly ingressPolicies: readonly CompiledPolicy[];
+  readonly egressPolicies: readonly CompiledPolicy[];
+}
+
+/** An endpoint as a query reached it; precomputed so resolving allocates nothing. */
+export interface ResolvedEndpoint {
+  readonly endpoint: Endpoint;
+  /** The family of the address the query named, or the pod's primary family; 0 when none. */
+  readonly family: IpFamily | 0;
+  readonly byAddress: boolean;
+}
+
+export interface PodPolicies {
+  readonly ingress: readonly CompiledPolicy[];
+  readonly egress: readonly CompiledPolicy[];
+}
+
+const NO_POLICIES: readonly CompiledPolicy[] = [];
+
+export function podEndpoint(
+  pod: Pod,
+  slot: number,
+  namespaceLabels: Labels,
+  addresses: readonly IpAddress[],
+  policies: PodPolicies,
+): Endpoint {
+  return makeEndpoint(
+    pod.hostNetwork ? 'hostNetwork' : 'pod',
+    slot,
+    pod,
+    namespaceLabels,
+    pod.nodeName,
+    addresses,
+    pod.hostNetwork ? EMPTY_POLICIES : policies,
+  );
+}
+
+export function addressEndpoint(
+  kind: 'node' | 'outside',
+  address: IpAddress | undefined,
+  nodeName?: string,
+): Endpoint {
+  return makeEndpoint(
+    kind,
+    -1,
+    undefined,
+    {},
+    nodeName,
+    address === undefined ? [] : [address],
+    EMPTY_POLICIES,
+  );
+}
+
+const EMPTY_POLICIES: PodPolicies = { ingress: NO_POLICIES, egress: NO_POLICIES };
+
+function makeEndpoint(
+  kind: EndpointKind,
+  slot: number,
+  pod: Pod | undefined,
+  namespaceLabels: Labels,
+  nodeName: string | undefined,
+  addresses: readonly IpAddress[],
+  policies: PodPolicies,
+): Endpoint {
+  const ip4 = addresses.find((a) => a.family === 4)?.words[0] ?? -1;
+  const ip6 = addresses.find((a) => a.family === 6)?.words;
+  return {
+    kind,
+    slot,
+    pod,
+    namespaceLabels,
+    nodeName,
+    ip4,
+    ip6,
+    ingressPolicies: policies.ingress,
+    egressPolicies: policies.egress,
+  };
+}

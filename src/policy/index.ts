@@ -1,0 +1,55 @@
+/** The policy model: pure, no client, no files. */
+
+// The cluster and policies as data, and the raw API object.
+export type * from './cluster.js';
+export type * from './policy.js';
+export type * from './manifest.js';
+
+// Label selectors: matching, kubectl syntax, validation, probe labels.
+export {
+  EMPTY_SELECTOR,
+  formatSelector,
+  isEmptySelector,
+  labelKeyProblem,
+  labelsSatisfying,
+  labelValue,
+  labelValueProblem,
+  matchesSelector,
+  parseSelector,
+  PROBE_LABEL_VALUE,
+  selectorFromManifest,
+  selectorManifestProblems,
+} from './selector.js';
+export type {
+  LabelSelector,
+  ParseSelectorResult,
+  SelectorOperator,
+  SelectorProblem,
+  SelectorRequirement,
+} from './selector.js';
+
+// IPv4/IPv6 addresses and CIDR blocks.
+export {
+  cidrContains,
+  cidrWithin,
+  firstHostAddress,
+  formatCidr,
+  formatIp,
+  isIpAddress,
+  normalizeIp,
+  parseCidr,
+  parseIp,
+} from './address.js';
+export type { Cidr, IpAddress, IpFamily, ParseCidrResult } from './address.js';
+
+// From manifest to model, with the API server's validation as data.
+export { buildPolicy, policyTypes } from './build.js';
+export type { BuildPolicyResult } from './build.js';
+export { isPortNumber, portNameProblem, validatePolicy } from './validate-policy.js';
+export type { PolicyError, PolicyPath } from './validate-policy.js';
+
+// Verdicts: the query, the engine, and the reasons.
+export type { Traffic, TrafficEndpoint } from './traffic.js';
+export { PolicyEngine } from './verdict.js';
+export type { DirectionDecision, DirectionVerdict, PolicyVerdict, RuleMatch } from './verdict.js';
+export { NAMESPACE_NAME_LABEL } from './cluster-index.js';

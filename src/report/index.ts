@@ -1,0 +1,47 @@
+/** Reports of a run: one reporter per format, and what the verdicts add up to. */
+import { assertNever } from '../policy/never.js';
+import { createGithubReporter } from './github.js';
+import { createJsonReporter } from './json.js';
+import { createJunitReporter } from './junit.js';
+import { createPrettyReporter } from './pretty.js';
+import type { Reporter, ReporterName, ReporterOptions } from './reporter.js';
+import { createTapReporter } from './tap.js';
+
+// The reporter interface and its names.
+export { REPORTER_NAMES } from './reporter.js';
+export type { Reporter, ReporterName, ReporterOptions } from './reporter.js';
+
+// Counts and the exit code they mean.
+export { exitCodeFor, formatCounts, summarize, summarizeAssertions } from './summary.js';
+export type { Summary } from './summary.js';
+
+// One reporter per format.
+export { createPrettyReporter, formatDuration } from './pretty.js';
+export { createTapReporter, renderTap } from './tap.js';
+export { createJunitReporter, renderJunit } from './junit.js';
+export { createGithubReporter, escapeData, escapeProperty, renderGithub, workflowCommand } from './github.js';
+export { createJsonReporter, renderJson, REPORT_SCHEMA_ID, REPORT_VERSION, toJsonReport } from './json.js';
+export type { JsonAssertion, JsonPair, JsonReport, JsonSuite } from './json.js';
+
+// Why the model allows or denies a pair, in words.
+export { renderVerdict } from './render-verdict.js';
+
+// Shared wording of pairs and outcomes.
+export { endpointText, outcomeMessage, pairLine, pairTitle } from './describe-result.js';
+
+export function createReporter(name: ReporterName, options: ReporterOptions = {}): Reporter {
+  switch (name) {
+    case 'pretty':
+      return createPrettyReporter(options);
+    case 'tap':
+      return createTapReporter();
+    case 'junit':
+      return createJunitReporter();
+    case 'github':
+      return createGithubReporter();
+    case 'json':
+      return createJsonReporter();
+    default:
+      return assertNever(name);
+  }
+}

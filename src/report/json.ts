@@ -1,0 +1,149 @@
+/**
+ * The JSON report, for tools: every suite, assertion and pair with its outcome. Its
+ * shape is described by schemas/report.schema.json; `reportVersion` changes when a field
+ * is removed or changes meaning, never when one is added.
+ */
+import type { Protocol } from '../policy/cluster.js';
+import type {
+  AssertionResult,
+  EndpointRef,
+  Observation,
+  Outcome,
+  PairResult,
+  RunResult,
+} from '../probe/result.js';
+import { formatEndpoint } from '../suite/format-endpoint.js';
+import type { AssertionOrigin, Expectation, SourceLocation } from '../suite/types.js';
+import type { Reporter } from './reporter.js';
+import { exitCodeFor, summarize, summarizeAssertions } from './summary.js';
+import type { Summary } from './summary.js';
+
+export const REPORT_SCHEMA_ID = 'https://netpol-assert.io/schemas/report.schema.json';
+export const REPORT_VERSION = 1;
+
+export interface JsonReport {
+  readonly $schema: typeof REPORT_SCHEMA_ID;
+  readonly reportVersion: typeof REPORT_VERSION;
+  readonly tool: 'netpol-assert';
+  readonly mode: RunResult['mode'];
+  readonly target: string;
+  readonly durationMs: number;
+  readonly exitCode: 0 | 1;
+  readonly summary: Summary;
+  readonly suites: readonly JsonSuite[];
+}
+
+export interface JsonSuite {
+  readonly name: string;
+  readonly file: string;
+  readonly durationMs: number;
+  readonly summary: Summary;
+  readonly assertions: readonly JsonAssertion[];
+}
+
+export interface JsonAssertion {
+  readonly name: string;
+  readonly location: SourceLocation;
+  readonly origin: AssertionOrigin;
+  readonly from: string;
+  readonly to: string;
+  /** A number, a container port name, or null for every declared port of the destination. */
+  readonly port: number | string | null;
+  readonly protocol: Protocol;
+  readonly expect: Expectation;
+  readonly attempts: number;
+  readonly timeoutMs: number;
+  readonly outcome: Outcome;
+  readonly reason?: string;
+  readonly durationMs: number;
+  readonly pairs: readonly JsonPair[];
+}
+
+export interface JsonPair {
+  readonly source: EndpointRef;
+  readonly destination: EndpointRef;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly expected: Expectation;
+  readonly observations: readonly Observation[];
+  readonly outcome: PairResult['outcome'];
+  readonly reason?: string;
+  readonly explanation?: string;
+  readonly settledAfterSeconds?: number;
+}
+
+export function createJsonReporter(): Reporter {
+  return { name: 'json', render: renderJson };
+}
+
+export function renderJson(run: RunResult): string {
+  return `${JSON.stringify(toJsonReport(run), null, 2)}\n`;
+}
+
+export function toJsonReport(run: RunResult): JsonReport {
+  return {
+    $schema: REPORT_SCHEMA_ID,
+    reportVersion: REPORT_VERSION,
+    tool: 'netpol-assert',
+    mode: run.mode,
+    target: run.target,
+    durationMs: run.durationMs,
+    exitCode: exitCodeFor(run),
+    summary: summarize(run),
+    suites: run.suites.map((suite) => ({
+      name: suite.suite.name,
+      file: suite.suite.file,
+      durationMs: suite.durationMs,
+      summary: summarizeAssertions(suite.assertions),
+      assertions: suite.assertions.map(jsonAssertion),
+    })),
+  };
+}
+
+function jsonAssertion(result: AssertionResult): JsonAssertion {
+  const { assertion } = result;
+  const port =
+    assertion.port === undefined
+      ? null
+      : assertion.port.kind === 'number'
+        ? assertion.port.port
+        : assertion.port.name;
+  return {
+    name: assertion.name,
+    location: { ...assertion.location },
+    origin: assertion.origin,
+    from: formatEndpoint(assertion.from),
+    to: formatEndpoint(assertion.to),
+    port,
+    protocol: assertion.protocol,
+    expect: assertion.expect,
+    attempts: assertion.attempts,
+    timeoutMs: assertion.timeoutMs,
+    outcome: result.outcome,
+    ...(result.reason === undefined ? {} : { reason: result.reason }),
+    durationMs: result.durationMs,
+    pairs: result.pairs.map(jsonPair),
+  };
+}
+
+/** Only the fields the schema lists, whatever else a PairResult may carry one day. */
+function jsonPair(pair: PairResult): JsonPair {
+  return {
+    source: endpointRef(pair.source),
+    destination: endpointRef(pair.destination),
+    port: pair.port,
+    protocol: pair.protocol,
+    expected: pair.expected,
+    observations: [...pair.observations],
+    outcome: pair.outcome,
+    ...(pair.reason === undefined ? {} : { reason: pair.reason }),
+    ...(pair.explanation === undefined ? {} : { explanation: pair.explanation }),
+    ...(pair.settledAfterSeconds === undefined ? {} : { settledAfterSeconds: pair.settledAfterSeconds }),
+  };
+}
+
+function endpointRef(endpoint: EndpointRef): EndpointRef {
+  return endpoint.ip === undefined
+    ? { display: endpoint.display }
+    : { display: endpoint.display, ip: endpoint.ip };
+}

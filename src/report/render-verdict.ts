@@ -1,0 +1,107 @@
+/**
+ * Why the model allows or denies a pair, in words: one line per direction (egress on the
+ * source, then ingress on the destination), naming the policies that isolate it and the
+ * rules, peers and ports that admit it. Used for pair explanations and `explain`.
+ */
+import type { ClusterState } from '../policy/cluster.js';
+import { assertNever } from '../policy/never.js';
+import type { NamespaceMatcher, NetworkPolicy, Peer, PolicyRef, PortRule } from '../policy/policy.js';
+import { formatSelector, isEmptySelector } from '../policy/selector.js';
+import type { DirectionVerdict, PolicyVerdict, RuleMatch } from '../policy/verdict.js';
+
+export function renderVerdict(verdict: PolicyVerdict, state: ClusterState): string {
+  return [
+    `egress of the source: ${directionText(verdict.egress, state)}`,
+    `ingress to the destination: ${directionText(verdict.ingress, state)}`,
+  ].join('\n');
+}
+
+function directionText(verdict: DirectionVerdict, state: ClusterState): string {
+  const policyType = verdict.direction === 'ingress' ? 'Ingress' : 'Egress';
+  switch (verdict.decision) {
+    case 'notAPod':
+      return 'allowed: not a pod, so no policy applies';
+    case 'hostNetwork':
+      return 'allowed: a hostNetwork pod, which no policy selects';
+    case 'notIsolated':
+      return `allowed: no policy selecting the pod has ${policyType} in its policyTypes`;
+    case 'ownNode':
+      return 'allowed: traffic between a pod and its own node always is';
+    case 'admitted':
+      return `allowed by ${verdict.admittedBy.map((match) => ruleText(match, verdict, state)).join('; ')}`;
+    case 'denied':
+      return `denied: isolated by ${verdict.isolatedBy.map(refText).join(', ')}, and no rule admits it`;
+    default:
+      return assertNever(verdict.decision);
+  }
+}
+
+/** `shop/web ingress[0] from[1] (pods app=client in shop), ports[0] (http/TCP)` */
+function ruleText(match: RuleMatch, verdict: DirectionVerdict, state: ClusterState): string {
+  const policy = findPolicy(state, match.policy);
+  const rule = (verdict.direction === 'ingress' ? policy?.ingress : policy?.egress)?.[match.rule];
+  const peers = verdict.direction === 'ingress' ? 'from' : 'to';
+  const peer =
+    match.peer === 'anyPeer'
+      ? `any ${verdict.direction === 'ingress' ? 'source' : 'destination'}`
+      : `${peers}[${match.peer}]${describe(rule?.peers.kind === 'peers' ? rule.peers.peers[match.peer] : undefined, peerText)}`;
+  const port =
+    match.port === 'anyPort'
+      ? 'any port'
+      : `ports[${match.port}]${describe(rule?.ports.kind === 'ports' ? rule.ports.ports[match.port] : undefined, portText)}`;
+  return `${refText(match.policy)} ${verdict.direction}[${match.rule}]: ${peer}, ${port}`;
+}
+
+function describe<T>(value: T | undefined, text: (value: T) => string): string {
+  return value === undefined ? '' : ` (${text(value)})`;
+}
+
+function findPolicy(state: ClusterState, ref: PolicyRef): NetworkPolicy | undefined {
+  return state.policies.find(
+    (policy) => policy.ref.namespace === ref.namespace && policy.ref.name === ref.name,
+  );
+}
+
+function refText(ref: PolicyRef): string {
+  return `${ref.namespace}/${ref.name}`;
+}
+
+function peerText(peer: Peer): string {
+  if (peer.kind === 'ipBlock')
+    return peer.except.length === 0
+      ? `ipBlock ${peer.cidr}`
+      : `ipBlock ${peer.cidr} except ${peer.except.join(', ')}`;
+  const pods =
+    peer.pods.kind === 'all' || isEmptySelector(peer.pods.selector)
+      ? 'all pods'
+      : `pods ${formatSelector(peer.pods.selector)}`;
+  return `${pods} ${namespaceText(peer.namespaces)}`;
+}
+
+function namespaceText(namespaces: NamespaceMatcher): string {
+  switch (namespaces.kind) {
+    case 'own':
+      return `in ${namespaces.namespace}`;
+    case 'all':
+      return 'in every namespace';
+    case 'labelled':
+      return `in namespaces ${formatSelector(namespaces.selector)}`;
+    default:
+      return assertNever(namespaces);
+  }
+}
+
+function portText(port: PortRule): string {
+  switch (port.kind) {
+    case 'allPortsOf':
+      return `every ${port.protocol} port`;
+    case 'number':
+      return port.endPort === undefined
+        ? `${port.port}/${port.protocol}`
+        : `${port.port}-${port.endPort}/${port.protocol}`;
+    case 'named':
+      return `${port.name}/${port.protocol}`;
+    default:
+      return assertNever(port);
+  }
+}

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from './run-cli.js';
+
+const STATE = ['--state', 'suites/manifests'];
+
+test('explain names the rule that admits a combined namespace+pod peer, on the named port', async () => {
+  const run = await runCli(['explain', 'from operations/type=monitoring to default/app=web:http', ...STATE]);
+  assert.equal(run.exitCode, 0);
+  assert.match(run.stdout, /port 80\/TCP: ALLOWED/);
+  assert.match(
+    run.stdout,
+    /allowed by default\/web-allow-monitoring ingress\[1\]: from\[0\] \(pods type=monitoring in namespaces team=operations\), ports\[0\] \(http\/TCP\)/,
+  );
+});
+
+test('explain with an expectation the policies contradict exits 1 and says so', async () => {
+  const run = await runCli(['explain', 'from shop/app=checkout to 203.0.113.200:443 expect allow', ...STATE]);
+  assert.equal(run.exitCode, 1);
+  assert.match(run.stdout, /DENIED \(expected allow\)/);
+  assert.match(run.stdout, /isolated by shop\/egress-lockdown/);
+});
+
+test('explain points at the bad character of its argument', async () => {
+  const run = await runCli(['explain', 'from shop/app=checkout to default/app=web:70000', ...STATE]);
+  assert.equal(run.exitCode, 2);
+  assert.match(run.stderr, /<command line>:1:43: error BAD_PORT: port 70000 is out of range/);
+});

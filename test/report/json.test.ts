@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { createReporter, REPORT_SCHEMA_ID } from '../../src/report/index.js';
+import type { JsonReport } from '../../src/report/index.js';
+import { passingRun, sampleRun } from './fixtures.js';
+
+const schema: unknown = JSON.parse(
+  readFileSync(new URL('../../schemas/report.schema.json', import.meta.url), 'utf8'),
+);
+const validate = new Ajv({ strict: true, allErrors: true }).compile(schema as object);
+const json = createReporter('json');
+
+function parse(text: string): JsonReport {
+  return JSON.parse(text) as JsonReport;
+}
+
+test('the schema has the $id the report points to', () => {
+  assert.equal((schema as { $id: string }).$id, REPORT_SCHEMA_ID);
+});
+
+test('the report of a run with every outcome validates against the schema', () => {
+  const report: unknown = JSON.parse(json.render(sampleRun()));
+  assert.equal(validate(report), true, JSON.stringify(validate.errors, null, 2));
+});
+
+test('the report of a passing prediction validates too', () => {
+  const report: unknown = JSON.parse(json.render({ ...passingRun(), mode: 'predict' }));
+  assert.equal(validate(report), true, JSON.stringify(validate.errors, null, 2));
+});
+
+test('the schema rejects a report with an unknown outcome or a missing field', () => {
+  const report = JSON.parse(json.render(sampleRun())) as { suites: { assertions: { outcome: string }[] }[] };
+  const first = report.suites[0]?.assertions[0];
+  assert.ok(first);
+  first.outcome = 'maybe';
+  assert.equal(validate(report), false);
+  const withoutSummary = JSON.parse(json.render(sampleRun())) as Record<string, unknown>;
+  delete withoutSummary.summary;
+  assert.equal(validate(withoutSummary), false);
+});
+
+test('the report carries counts, the exit code, and every pair of every assertion', () => {
+  const report = parse(json.render(sampleRun()));
+  assert.equal(report.exitCode, 1);
+  assert.deepEqual(report.summary, { pass: 2, fail: 1, flaky: 1, inconclusive: 1, skip: 1, total: 6 });
+  assert.deepEqual(
+    report.suites.map((s) => [s.name, s.summary.total]),
+    [
+      ['shop', 5],
+      ['dns', 1],
+    ],
+  );
+  const failing = report.suites[0]?.assertions[1];
+  assert.equal(failing?.outcome, 'fail');
+  assert.equal(failing?.pairs.length, 3);
+  assert.deepEqual(failing?.location, { file: 'suites/shop.yaml', line: 9, col: 5 });
+  assert.deepEqual(
+    [failing?.from, failing?.to, failing?.port, failing?.protocol],
+    ['shop/*', 'shop/app=db', 5432, 'TCP'],
+  );
+  assert.equal(parse(json.render(passingRun())).exitCode, 0);
+});
