@@ -2,7 +2,10 @@
 import type { Protocol } from '../policy/cluster.js';
 import type { LabelSelector } from '../policy/selector.js';
 
-/** Where something stands in a suite file; line and col are 1-based. */
+/**
+ * Where something stands in a suite file; line and col are 1-based. Line 0 (and col 0)
+ * means the file as a whole, e.g. a path that does not exist.
+ */
 export interface SourceLocation {
   readonly file: string;
   readonly line: number;

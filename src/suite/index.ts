@@ -1,0 +1,36 @@
+/** Suites: loading, validating and parsing the YAML users write (§1 of the interface contract). */
+
+// The suite model.
+export type {
+  Assertion,
+  AssertionOrigin,
+  EndpointSpec,
+  Expectation,
+  NamespaceSpec,
+  PodSpec,
+  PortSpec,
+  SourceLocation,
+  Suite,
+  SuiteDefaults,
+  SuiteError,
+  SuiteErrorCode,
+  WorkloadShortKind,
+} from './types.js';
+
+// Loading: folders and files from disk, or one file's text without I/O.
+export { loadSuiteFiles, type LoadOptions } from './load-suite-files.js';
+export { parseSuiteText, type SuiteParse } from './parse-suite-text.js';
+export { BUILT_IN_DEFAULTS } from './resolve-suite.js';
+export { SKIPPED_WITHOUT_REASON } from './resolve-assertion.js';
+
+// Errors as data and as terminal text.
+export { formatSuiteError } from './suite-error.js';
+
+// The one-line grammar and its parts, for `explain "from A to B:80"` and friends.
+export { ASSERTION_GRAMMAR, parseAssertionLine, type AssertionLine } from './parse-assertion.js';
+export { parseEndpoint, type EndpointRole, type ParsedEndpoint } from './parse-endpoint.js';
+export { parseDuration } from './parse-duration.js';
+export type { Parsed, TextProblem } from './text-problem.js';
+
+// Endpoints back as text, for report lines.
+export { formatDestination, formatEndpoint, formatPort } from './format-endpoint.js';
