@@ -6,6 +6,9 @@ import yargs from 'yargs';
 import { ExitCode } from './exit-codes.js';
 import { predictCommand } from './predict-command.js';
 import { explainCommand } from './explain-command.js';
+import { runCommand } from './run-command.js';
+import { cleanCommand } from './clean-command.js';
+import { labCommand } from './lab-command.js';
 import type { CommandContext } from './command.js';
 
 export async function main(argv: readonly string[], context: CommandContext): Promise<number> {
@@ -18,8 +21,11 @@ export async function main(argv: readonly string[], context: CommandContext): Pr
     .usage(
       '$0 <command> [options]\n\nTest Kubernetes NetworkPolicies with real traffic, or offline against the model.',
     )
+    .command(runCommand(context, setExit))
     .command(predictCommand(context, setExit))
     .command(explainCommand(context, setExit))
+    .command(cleanCommand(context, setExit))
+    .command(labCommand(context, setExit))
     .demandCommand(1, 'name a command, or suite paths to run')
     .strict()
     .recommendCommands()

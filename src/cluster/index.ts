@@ -10,7 +10,7 @@ export type { FieldPath, ManifestError, ManifestErrorCode, ManifestObject } from
 
 // The cluster state that manifests describe, with the lab's outside hosts.
 export { stateFromManifests } from './state-from-manifests.js';
-export type { StateFromManifests } from './state-from-manifests.js';
+export type { StateFromManifests, StateOptions } from './state-from-manifests.js';
 export type { ExternalHost } from './external-host.js';
 export { NAMESPACE_NAME_LABEL } from './read-namespace.js';
 export { HOSTNAME_LABEL } from './read-node.js';
@@ -19,3 +19,8 @@ export { PINNED_IP_ANNOTATION } from './pod-template.js';
 // Stable synthetic addresses, shared with the lab.
 export { allocateStableAddresses, NODE_POOL, POD_POOL } from './synthetic-ip.js';
 export type { AddressPool, Allocation } from './synthetic-ip.js';
+
+// A live cluster through its kubeconfig (client-node), and the objects a run creates there.
+export { ClusterUnavailableError, KubeCluster } from './kube-cluster.js';
+export type { KubeClusterOptions } from './kube-cluster.js';
+export { agentObjects, AGENT_NAME, DEFAULT_AGENT_IMAGE, runPodManifest } from './run-manifests.js';

@@ -40,7 +40,18 @@ export interface StateFromManifests {
   readonly errors: readonly ManifestError[];
 }
 
-export function stateFromManifests(objects: readonly ManifestObject[]): StateFromManifests {
+export interface StateOptions {
+  /**
+   * Stamp out pods from workload templates that no declared pod covers (the default, for
+   * manifests). A live cluster's pods are all listed, so its workloads only name owners.
+   */
+  readonly expandWorkloads?: boolean;
+}
+
+export function stateFromManifests(
+  objects: readonly ManifestObject[],
+  options: StateOptions = {},
+): StateFromManifests {
   const errors: ManifestError[] = [];
   const declared = declaredObjects(objects, errors);
   const read = <T>(kind: StateKind, reader: (object: JsonObject, fields: FieldReader) => T): T[] =>
@@ -54,7 +65,10 @@ export function stateFromManifests(objects: readonly ManifestObject[]): StateFro
   const podDrafts = declaredPods.map((pod) => withOwner(pod, workloadIndex));
   const nodes = withReferencedNodes(read('Node', readNode), podDrafts, workloads);
   const covered = coveredWorkloads(declaredPods, podDrafts, workloads, workloadIndex);
-  for (const workload of workloads.filter((w) => !covered.has(workloadKey(w.kind, w.namespace, w.name)))) {
+  const expand = options.expandWorkloads ?? true;
+  for (const workload of workloads.filter(
+    (w) => expand && !covered.has(workloadKey(w.kind, w.namespace, w.name)),
+  )) {
     const self = { kind: workload.kind, name: workload.name };
     const owner = resolveOwner(self, workload.namespace, workload.template.labels, workloadIndex) ?? self;
     podDrafts.push(...withoutClashes(expandWorkload(workload, owner, nodes), podDrafts, workload, errors));

@@ -11,3 +11,18 @@ export type { PredictOptions } from './predict.js';
 // What a run found.
 export { combineOutcomes } from './result.js';
 export type * from './result.js';
+
+// Running a plan live, through the agent, against any cluster.
+export { runLive, RunInterrupted } from './live-run.js';
+export type { LiveRunOptions } from './live-run.js';
+export { judgeAttempts, judgeObservation } from './judge.js';
+export type { ListenerEvidence, PairVerdict } from './judge.js';
+export { AGENT_NAMESPACE, MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL } from './probe-cluster.js';
+export type {
+  AgentPod,
+  ClusterSnapshot,
+  ExecResult,
+  LivePod,
+  ProbeCluster,
+  RunPodSpec,
+} from './probe-cluster.js';

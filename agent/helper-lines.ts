@@ -1,0 +1,87 @@
+/**
+ * The line format between the agent and netpol-probe (see native/netpol-probe.c): task
+ * lines in, `ready` and `result` lines out. Words only, so no quoting: the batch decoder
+ * has already checked addresses and nonces.
+ */
+import { assertNever } from './never.js';
+import type { CaptureObservation, ProbeObservation } from './protocol.js';
+
+export type HelperTask =
+  | {
+      readonly kind: 'probe';
+      readonly index: number;
+      readonly mode: 'tcp' | 'udp' | 'udp-send' | 'sctp';
+      readonly ip: string;
+      readonly port: number;
+      readonly timeoutMs: number;
+      readonly attempts: number;
+      readonly nonce: string;
+    }
+  | {
+      readonly kind: 'capture';
+      readonly index: number;
+      readonly port: number;
+      /** The whole listening window, from `go`. */
+      readonly timeoutMs: number;
+      readonly attempts: number;
+      readonly nonce: string;
+    };
+
+export type HelperWord = ProbeObservation | CaptureObservation;
+
+export type HelperLine =
+  | { readonly kind: 'ready' }
+  | {
+      readonly kind: 'result';
+      readonly index: number;
+      readonly attempt: number;
+      readonly word: HelperWord;
+      readonly elapsedMs: number;
+      readonly detail?: string;
+    }
+  | { readonly kind: 'fatal'; readonly message: string }
+  | { readonly kind: 'unknown'; readonly text: string };
+
+const WORDS: readonly string[] = [
+  'connected',
+  'refused',
+  'timeout',
+  'unreachable',
+  'error',
+  'unsupported',
+  'sent',
+  'seen',
+  'not-seen',
+];
+
+export function formatTask(task: HelperTask): string {
+  switch (task.kind) {
+    case 'probe':
+      return `probe ${task.index} ${task.mode} ${task.ip} ${task.port} ${task.timeoutMs} ${task.attempts} ${task.nonce}`;
+    case 'capture':
+      return `capture ${task.index} ${task.port} ${task.timeoutMs} ${task.attempts} ${task.nonce}`;
+    default:
+      return assertNever(task);
+  }
+}
+
+/** The helper's whole input before `go`: every task, then `end`. */
+export function formatTasks(tasks: readonly HelperTask[]): string {
+  return tasks.map((task) => formatTask(task) + '\n').join('') + 'end\n';
+}
+
+export function parseHelperLine(text: string): HelperLine {
+  if (text === 'ready') return { kind: 'ready' };
+  if (text.startsWith('fatal ')) return { kind: 'fatal', message: text.slice('fatal '.length) };
+  const match = /^result (\d+) (\d+) ([a-z-]+) (\d+) (\S+)$/.exec(text);
+  if (match === null || !WORDS.includes(match[3] ?? '')) return { kind: 'unknown', text };
+  const detail = match[5] === '-' ? undefined : match[5];
+  return {
+    kind: 'result',
+    index: Number(match[1]),
+    attempt: Number(match[2]),
+    word: match[3] as HelperWord,
+    elapsedMs: Number(match[4]),
+    ...(detail === undefined ? {} : { detail }),
+  };
+}

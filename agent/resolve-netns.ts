@@ -1,0 +1,78 @@
+/**
+ * Every namespace a batch names, resolved once: a file to hand to `nsenter --net=`, and
+ * an identity (device and inode of the namespace) so that two refs to one namespace, e.g.
+ * two hostNetwork pods, share one helper process.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { podNetns, scanPodProcesses } from './find-pod-netns.js';
+import type { PodProcess } from './find-pod-netns.js';
+import { assertNever } from './never.js';
+import type { NetnsRef } from './protocol.js';
+
+export type ResolvedNetns =
+  | { readonly ok: true; readonly path: string; readonly identity: string }
+  | { readonly ok: false; readonly reason: string };
+
+export interface ResolveOptions {
+  readonly procRoot: string;
+  readonly skipPids?: readonly number[];
+}
+
+export function netnsRefKey(ref: NetnsRef): string {
+  switch (ref.kind) {
+    case 'pod':
+      return `pod:${ref.uid}`;
+    case 'netns':
+      return `netns:${ref.path}`;
+    case 'host':
+      return 'host';
+    default:
+      return assertNever(ref);
+  }
+}
+
+/** Resolves refs by `netnsRefKey`; /proc is scanned once, and only when a pod is named. */
+export async function resolveNetnsRefs(
+  refs: readonly NetnsRef[],
+  options: ResolveOptions,
+): Promise<Map<string, ResolvedNetns>> {
+  const distinct = new Map(refs.map((ref) => [netnsRefKey(ref), ref]));
+  const needsScan = [...distinct.values()].some((ref) => ref.kind === 'pod');
+  let scanned: Map<string, PodProcess[]> = new Map();
+  if (needsScan) scanned = await scanPodProcesses(options);
+  const resolved = new Map<string, ResolvedNetns>();
+  for (const [key, ref] of distinct) resolved.set(key, await resolveOne(ref, scanned, options.procRoot));
+  return resolved;
+}
+
+async function resolveOne(
+  ref: NetnsRef,
+  scanned: ReadonlyMap<string, readonly PodProcess[]>,
+  procRoot: string,
+): Promise<ResolvedNetns> {
+  switch (ref.kind) {
+    case 'pod': {
+      const found = await podNetns(ref.uid, scanned, procRoot);
+      return found.ok ? withIdentity(found.path) : found;
+    }
+    case 'netns':
+      return withIdentity(ref.path);
+    case 'host':
+      return withIdentity(join(procRoot, '1', 'ns', 'net'));
+    default:
+      return assertNever(ref);
+  }
+}
+
+async function withIdentity(path: string): Promise<ResolvedNetns> {
+  try {
+    const info = await stat(path);
+    return { ok: true, path, identity: `${info.dev}:${info.ino}` };
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    };
+  }
+}

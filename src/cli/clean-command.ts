@@ -1,0 +1,34 @@
+/** `netpol-assert clean`: remove everything a run or the agent left in a cluster (after a killed run). */
+import { ClusterUnavailableError } from '../cluster/index.js';
+import type { CommandContext, CommandFactory } from './command.js';
+import { connectCluster, withClusterOptions } from './cluster-options.js';
+import type { ClusterOptions } from './cluster-options.js';
+import { ExitCode } from './exit-codes.js';
+
+type CleanArgs = ClusterOptions & { 'keep-agent': boolean };
+
+export const cleanCommand: CommandFactory<CleanArgs> = (context, setExit) => ({
+  command: 'clean',
+  describe: 'remove probe pods, run namespaces and the agent that earlier runs left behind',
+  builder: (args) =>
+    withClusterOptions(args).option('keep-agent', {
+      type: 'boolean',
+      default: false,
+      describe: 'leave the agent',
+    }),
+  handler: async (args) => setExit(await clean(args, context)),
+});
+
+async function clean(args: CleanArgs, context: CommandContext): Promise<number> {
+  try {
+    const cluster = connectCluster(args);
+    await cluster.removeRunObjects();
+    if (!args['keep-agent']) await cluster.removeAgent();
+    context.stdout.write(`removed netpol-assert's leftovers from ${cluster.name}\n`);
+    return ExitCode.ok;
+  } catch (error) {
+    if (!(error instanceof ClusterUnavailableError)) throw error;
+    context.stderr.write(`netpol-assert: ${error.message}\n`);
+    return ExitCode.clusterUnusable;
+  }
+}

@@ -1,0 +1,34 @@
+/** Choosing a cluster: kubectl's rules, or the local lab by name. */
+import type { Argv } from 'yargs';
+import { KubeCluster } from '../cluster/index.js';
+import { DEFAULT_LAB_NAME, labPaths } from '../lab/supervisor/lab-paths.js';
+
+export interface ClusterOptions {
+  kubeconfig?: string;
+  context?: string;
+  lab?: string;
+}
+
+export function withClusterOptions<T>(args: Argv<T>): Argv<T & ClusterOptions> {
+  return args
+    .option('kubeconfig', {
+      type: 'string',
+      describe: 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config)',
+    })
+    .option('context', { type: 'string', describe: 'kubeconfig context (default: the current one)' })
+    .option('lab', {
+      type: 'string',
+      describe: `use the local lab (default name: ${DEFAULT_LAB_NAME}); see "netpol-assert lab"`,
+      coerce: (value: string) => (value === '' ? DEFAULT_LAB_NAME : value),
+    })
+    .conflicts('lab', ['kubeconfig', 'context']) as Argv<T & ClusterOptions>;
+}
+
+/** The lab is reached exactly like any cluster: through the kubeconfig it wrote. */
+export function connectCluster(options: ClusterOptions): KubeCluster {
+  if (options.lab !== undefined) return KubeCluster.connect({ kubeconfig: labPaths(options.lab).kubeconfig });
+  return KubeCluster.connect({
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.context ? { context: options.context } : {}),
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * `netpol-assert lab up -f DIR [--cni MODE] [--nodes N] [--name NAME] | apply -f DIR | status | down`:
+ * the embedded cluster (interface.md §3). Progress goes to stderr; stdout gets what a
+ * script wants: the kubeconfig path after `up`, the tables of `status`.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import type { CommandContext, CommandFactory } from './command.js';
+import { ExitCode } from './exit-codes.js';
+import type { ExitCodeValue } from './exit-codes.js';
+import { DEFAULT_LAB_NAME } from '../lab/supervisor/index.js';
+import { labApply, labDown, labStatus, labUp, renderLabStatus } from '../lab/lifecycle/index.js';
+import type { LabFailure } from '../lab/lifecycle/index.js';
+
+interface LabOptions {
+  name: string;
+}
+
+interface UpArgs extends LabOptions {
+  filename?: string[];
+  cni: string;
+  nodes: number;
+  'k8s-bin'?: string;
+  timeout: number;
+}
+
+interface ApplyArgs extends LabOptions {
+  filename: string[];
+  timeout: number;
+}
+
+function withLabOptions<T>(args: Argv<T>): Argv<T & LabOptions> {
+  return args.option('name', {
+    type: 'string',
+    default: DEFAULT_LAB_NAME,
+    describe: 'which lab (1-12 lowercase letters or digits)',
+  }) as Argv<T & LabOptions>;
+}
+
+function withTimeout<T>(args: Argv<T>): Argv<T & { timeout: number }> {
+  return args.option('timeout', {
+    type: 'number',
+    default: 120,
+    describe: 'seconds to wait for the pods to be Ready',
+  }) as Argv<T & { timeout: number }>;
+}
+
+export const labCommand: CommandFactory<LabOptions> = (context, setExit) => ({
+  command: 'lab <command>',
+  describe: 'a small real Kubernetes on this machine (root): up, apply, status, down',
+  builder: (args) =>
+    withLabOptions(args)
+      .command(upCommand(context, setExit))
+      .command(applyCommand(context, setExit))
+      .command(statusCommand(context, setExit))
+      .command(downCommand(context, setExit))
+      .demandCommand(1, 'name a lab command: up, apply, status or down') as never,
+  handler: () => undefined,
+});
+
+function upCommand(
+  context: CommandContext,
+  setExit: (code: number) => void,
+): CommandModule<LabOptions, UpArgs> {
+  return {
+    command: 'up',
+    describe: 'start a lab (control plane, nodes, data plane), apply manifests, print the kubeconfig path',
+    builder: (args) =>
+      withTimeout(args)
+        .option('filename', {
+          alias: 'f',
+          type: 'string',
+          array: true,
+          describe: 'manifests to apply (files or folders)',
+        })
+        .option('cni', {
+          type: 'string',
+          default: 'full',
+          describe:
+            'policy enforcement: full, none, ingress-only, no-ipblock, no-combined-selectors, delay=SECONDS',
+        })
+        .option('nodes', { type: 'number', default: 2, describe: 'how many nodes' })
+        .option('k8s-bin', {
+          type: 'string',
+          describe: 'folder with etcd and kube-apiserver (searched first)',
+        }) as never,
+    handler: async (args) => {
+      const result = await labUp({
+        lab: args.name,
+        manifests: args.filename ?? [],
+        cni: args.cni,
+        nodes: args.nodes,
+        ...(args['k8s-bin'] === undefined ? {} : { k8sBin: args['k8s-bin'] }),
+        startTimeoutMs: 120_000,
+        waitTimeoutMs: args.timeout * 1000,
+        progress: progressTo(context),
+      });
+      if (!result.ok) return setExit(reportFailure(result, context));
+      context.stderr.write(`lab '${args.name}' is up (${result.pods} pods ready); kubeconfig:\n`);
+      context.stdout.write(`${result.kubeconfig}\n`);
+      setExit(ExitCode.ok);
+    },
+  };
+}
+
+function applyCommand(
+  context: CommandContext,
+  setExit: (code: number) => void,
+): CommandModule<LabOptions, ApplyArgs> {
+  return {
+    command: 'apply',
+    describe: 'apply manifests (and ExternalHost objects) to a running lab and wait for the pods',
+    builder: (args) =>
+      withTimeout(args).option('filename', {
+        alias: 'f',
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'manifests to apply (files or folders)',
+      }) as never,
+    handler: async (args) => {
+      const result = await labApply({
+        lab: args.name,
+        manifests: args.filename,
+        waitTimeoutMs: args.timeout * 1000,
+        progress: progressTo(context),
+      });
+      if (!result.ok) return setExit(reportFailure(result, context));
+      context.stderr.write(
+        `applied ${result.objects} objects, ${result.externalHosts} outside hosts; ${result.pods} pods ready\n`,
+      );
+      setExit(ExitCode.ok);
+    },
+  };
+}
+
+function statusCommand(
+  context: CommandContext,
+  setExit: (code: number) => void,
+): CommandModule<LabOptions, LabOptions> {
+  return {
+    command: 'status',
+    describe: "show the lab's nodes, pods with their addresses, and cni mode",
+    handler: async (args) => {
+      const result = await labStatus({ lab: args.name });
+      if (!result.ok) return setExit(reportFailure(result, context));
+      context.stdout.write(renderLabStatus(result));
+      setExit(ExitCode.ok);
+    },
+  };
+}
+
+function downCommand(
+  context: CommandContext,
+  setExit: (code: number) => void,
+): CommandModule<LabOptions, LabOptions> {
+  return {
+    command: 'down',
+    describe: 'stop the lab and remove everything it made (also after a crash)',
+    handler: async (args) => {
+      const result = await labDown({ lab: args.name, progress: progressTo(context) });
+      if (!result.ok) return setExit(reportFailure(result, context));
+      const { dataPlane } = result;
+      context.stderr.write(
+        result.found
+          ? `lab '${args.name}' is down: ${result.processes.length} processes stopped, ${dataPlane.netns.length} network namespaces and ${dataPlane.cgroups.length} cgroups removed\n`
+          : `no lab '${args.name}' to remove\n`,
+      );
+      setExit(ExitCode.ok);
+    },
+  };
+}
+
+function progressTo(context: CommandContext): (message: string) => void {
+  return (message) => context.stderr.write(`lab: ${message}\n`);
+}
+
+function reportFailure(failure: LabFailure, context: CommandContext): ExitCodeValue {
+  switch (failure.kind) {
+    case 'bad-input':
+      for (const problem of failure.problems) context.stderr.write(`netpol-assert lab: ${problem}\n`);
+      return ExitCode.badInput;
+    case 'unavailable':
+      context.stderr.write(`netpol-assert lab: ${failure.message}\n`);
+      return ExitCode.clusterUnusable;
+    default:
+      return unreachable(failure);
+  }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected lab failure ${JSON.stringify(value)}`);
+}

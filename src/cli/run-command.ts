@@ -1,0 +1,90 @@
+/** `netpol-assert [run] PATH...`: the suites as real traffic, through the agent, against a cluster or the lab. */
+import { ClusterUnavailableError, DEFAULT_AGENT_IMAGE } from '../cluster/index.js';
+import { runLive, RunInterrupted } from '../probe/index.js';
+import { renderVerdict } from '../report/index.js';
+import type { CommandContext, CommandFactory } from './command.js';
+import { connectCluster, withClusterOptions } from './cluster-options.js';
+import type { ClusterOptions } from './cluster-options.js';
+import { ExitCode } from './exit-codes.js';
+import { loadSuites } from './inputs.js';
+import { abortOnSignals } from './interrupt.js';
+import { withReportOptions } from './options.js';
+import type { ReportOptions } from './options.js';
+import { writeReports } from './output.js';
+
+type RunArgs = ReportOptions &
+  ClusterOptions & {
+    paths: string[];
+    image: string;
+    'keep-agent': boolean;
+    settle: number;
+    'ready-timeout': number;
+  };
+
+export const runCommand: CommandFactory<RunArgs> = (context, setExit) => ({
+  command: ['run <paths..>', '$0 <paths..>'],
+  describe: 'run suites as real traffic from inside the source pods (the default command)',
+  builder: (args) =>
+    withClusterOptions(withReportOptions(args))
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'suite files or folders',
+      })
+      .option('image', {
+        type: 'string',
+        default: DEFAULT_AGENT_IMAGE,
+        describe: 'agent image (private registries)',
+      })
+      .option('keep-agent', {
+        type: 'boolean',
+        default: false,
+        describe: 'leave the agent installed after the run',
+      })
+      .option('settle', {
+        type: 'number',
+        default: 0,
+        describe: 'retry pairs that disagree with their expectation for up to S seconds (policy propagation)',
+      })
+      .option('ready-timeout', {
+        type: 'number',
+        default: 120,
+        describe: 'seconds to wait for probe and agent pods',
+      }),
+  handler: async (args) => setExit(await run(args, context)),
+});
+
+async function run(args: RunArgs, context: CommandContext): Promise<number> {
+  const suites = await loadSuites(args.paths, context);
+  if (!suites) return ExitCode.badInput;
+  const interrupt = abortOnSignals((name) =>
+    context.stderr.write(`netpol-assert: ${name}: stopping, removing what this run created...\n`),
+  );
+  try {
+    const cluster = connectCluster(args);
+    const result = await runLive(
+      suites,
+      cluster,
+      {
+        image: args.image,
+        keepAgent: args['keep-agent'],
+        settleSeconds: args.settle,
+        readyTimeoutMs: args['ready-timeout'] * 1000,
+        explain: renderVerdict,
+        log: (line) => context.stderr.write(`netpol-assert: ${line}\n`),
+      },
+      interrupt.signal,
+    );
+    return await writeReports(result, args, context);
+  } catch (error) {
+    if (error instanceof RunInterrupted) return 130;
+    if (error instanceof ClusterUnavailableError) {
+      context.stderr.write(`netpol-assert: ${error.message}\n`);
+      return ExitCode.clusterUnusable;
+    }
+    throw error;
+  } finally {
+    interrupt.dispose();
+  }
+}

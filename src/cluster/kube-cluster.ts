@@ -1,0 +1,334 @@
+/**
+ * A cluster reached through its kubeconfig, with @kubernetes/client-node: EKS, GKE, AKS,
+ * kind and the local lab alike. Implements the ProbeCluster interface src/probe declares.
+ */
+import { PassThrough, Readable } from 'node:stream';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  Exec,
+  KubeConfig,
+  NetworkingV1Api,
+  type KubernetesObject,
+  type V1Pod,
+  type V1Status,
+} from '@kubernetes/client-node';
+import type { Namespace } from '../policy/cluster.js';
+import {
+  AGENT_NAMESPACE,
+  RUN_LABEL,
+  type AgentPod,
+  type ClusterSnapshot,
+  type ExecResult,
+  type LivePod,
+  type ProbeCluster,
+  type RunPodSpec,
+} from '../probe/probe-cluster.js';
+import type { ManifestObject } from './manifest-object.js';
+import { stateFromManifests } from './state-from-manifests.js';
+import { toWireObject } from './wire-object.js';
+import { agentObjects, AGENT_NAME, runPodManifest } from './run-manifests.js';
+
+export interface KubeClusterOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+}
+
+/** The cluster could not be used: exit code 3, with what was tried. */
+export class ClusterUnavailableError extends Error {
+  override readonly name = 'ClusterUnavailableError';
+}
+
+const POLL_MS = 250;
+
+export class KubeCluster implements ProbeCluster {
+  readonly name: string;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly networking: NetworkingV1Api;
+  private readonly exec: Exec;
+
+  constructor(private readonly config: KubeConfig) {
+    this.name = config.getCurrentContext();
+    this.core = config.makeApiClient(CoreV1Api);
+    this.apps = config.makeApiClient(AppsV1Api);
+    this.networking = config.makeApiClient(NetworkingV1Api);
+    this.exec = new Exec(config);
+  }
+
+  /** kubectl's rules: --kubeconfig, else $KUBECONFIG, else ~/.kube/config; --context else current. */
+  static connect(options: KubeClusterOptions): KubeCluster {
+    const config = new KubeConfig();
+    try {
+      if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
+      else config.loadFromDefault();
+      if (options.context) config.setCurrentContext(options.context);
+    } catch (error) {
+      throw new ClusterUnavailableError(`cannot load the kubeconfig: ${messageOf(error)}`, { cause: error });
+    }
+    if (!config.getCurrentCluster()) {
+      throw new ClusterUnavailableError(
+        'the kubeconfig names no current cluster; pass --kubeconfig or --context',
+      );
+    }
+    return new KubeCluster(config);
+  }
+
+  async snapshot(): Promise<ClusterSnapshot> {
+    const [namespaces, nodes, pods, services, policies, workloads] = await this.call('read the cluster', () =>
+      Promise.all([
+        this.core.listNamespace(),
+        this.core.listNode(),
+        this.core.listPodForAllNamespaces(),
+        this.core.listServiceForAllNamespaces(),
+        this.networking.listNetworkPolicyForAllNamespaces(),
+        this.listWorkloads(),
+      ]),
+    );
+    const running = pods.items.filter((pod) => isRunning(pod) && pod.metadata?.namespace !== AGENT_NAMESPACE);
+    const objects = [
+      ...wire('Namespace', 'v1', namespaces.items),
+      ...wire('Node', 'v1', nodes.items),
+      ...wire('Pod', 'v1', running),
+      ...wire('Service', 'v1', services.items),
+      ...wire('NetworkPolicy', 'networking.k8s.io/v1', policies.items),
+      ...workloads,
+    ];
+    const built = stateFromManifests(objects.map(asManifestObject(this.name)), { expandWorkloads: false });
+    if (built.errors.length > 0) {
+      throw new ClusterUnavailableError(
+        `the cluster's objects could not be read: ${built.errors.map((e) => e.message).join('; ')}`,
+      );
+    }
+    const live = new Map(running.map((pod) => [podKey(pod), livePod(pod)]));
+    return { state: built.state, pods: live };
+  }
+
+  async createRunObjects(
+    runId: string,
+    namespaces: readonly Namespace[],
+    pods: readonly RunPodSpec[],
+    timeoutMs: number,
+  ): Promise<ReadonlyMap<string, LivePod>> {
+    await this.call('create the run namespaces', async () => {
+      const existing = new Set((await this.core.listNamespace()).items.map((ns) => ns.metadata?.name));
+      for (const ns of namespaces.filter((n) => !existing.has(n.name))) {
+        await this.core.createNamespace({
+          body: { metadata: { name: ns.name, labels: { ...ns.labels, [RUN_LABEL]: runId } } },
+        });
+      }
+    });
+    await this.call('create the probe pods', () =>
+      Promise.all(
+        pods.map((spec) =>
+          this.core.createNamespacedPod({ namespace: spec.pod.namespace, body: runPodManifest(spec, runId) }),
+        ),
+      ),
+    );
+    return this.waitForPods(`${RUN_LABEL}=${runId}`, pods.length, timeoutMs, 'probe pods');
+  }
+
+  async ensureAgent(image: string, timeoutMs: number): Promise<ReadonlyMap<string, AgentPod>> {
+    const present = await this.call('look for the agent', () =>
+      this.apps.readNamespacedDaemonSet({ name: AGENT_NAME, namespace: AGENT_NAMESPACE }).then(
+        () => true,
+        (error: unknown) => (statusOf(error) === 404 ? false : Promise.reject(error)),
+      ),
+    );
+    if (!present) await this.installAgent(image);
+    const nodes = (await this.call('list nodes', () => this.core.listNode())).items;
+    const ready = await this.waitForPods(
+      `app.kubernetes.io/name=${AGENT_NAME}`,
+      nodes.length,
+      timeoutMs,
+      'agent pods',
+      AGENT_NAMESPACE,
+    );
+    const agents = new Map<string, AgentPod>();
+    for (const pod of ready.values()) {
+      if (pod.nodeName)
+        agents.set(pod.nodeName, { nodeName: pod.nodeName, namespace: pod.namespace, name: pod.name });
+    }
+    return agents;
+  }
+
+  async execInAgent(agent: AgentPod, argv: readonly string[], stdin: string): Promise<ExecResult> {
+    const stdout = collect();
+    const stderr = collect();
+    const status = await new Promise<V1Status>((resolve, reject) => {
+      this.exec
+        .exec(
+          agent.namespace,
+          agent.name,
+          'agent',
+          [...argv],
+          stdout.stream,
+          stderr.stream,
+          Readable.from([stdin]),
+          false,
+          resolve,
+        )
+        .then((socket) => socket.on('error', reject))
+        .catch(reject);
+    }).catch((error: unknown) => {
+      throw new ClusterUnavailableError(
+        `exec into ${agent.namespace}/${agent.name} failed: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
+    });
+    return { stdout: stdout.text(), stderr: stderr.text(), exitCode: exitCodeOf(status) };
+  }
+
+  async removeRunObjects(runId?: string): Promise<void> {
+    const selector = runId === undefined ? RUN_LABEL : `${RUN_LABEL}=${runId}`;
+    await this.call('remove the run objects', async () => {
+      const pods = await this.core.listPodForAllNamespaces({ labelSelector: selector });
+      const namespaces = new Set(pods.items.map((pod) => pod.metadata?.namespace ?? 'default'));
+      await Promise.all(
+        [...namespaces].map((namespace) =>
+          this.core.deleteCollectionNamespacedPod({
+            namespace,
+            labelSelector: selector,
+            gracePeriodSeconds: 0,
+          }),
+        ),
+      );
+      const owned = await this.core.listNamespace({ labelSelector: selector });
+      await Promise.all(
+        owned.items.map((ns) =>
+          this.core.deleteNamespace({ name: ns.metadata?.name ?? '', gracePeriodSeconds: 0 }),
+        ),
+      );
+    });
+  }
+
+  async removeAgent(): Promise<void> {
+    await this.call('remove the agent', () =>
+      this.core.deleteNamespace({ name: AGENT_NAMESPACE, gracePeriodSeconds: 0 }).catch((error: unknown) => {
+        if (statusOf(error) !== 404) throw error;
+      }),
+    );
+  }
+
+  private async installAgent(image: string): Promise<void> {
+    await this.call('install the agent', async () => {
+      const { namespace, daemonSet } = await agentObjects(image);
+      await this.core.createNamespace({ body: namespace }).catch((error: unknown) => {
+        if (statusOf(error) !== 409) throw error;
+      });
+      await this.apps.createNamespacedDaemonSet({ namespace: AGENT_NAMESPACE, body: daemonSet });
+    });
+  }
+
+  private async listWorkloads(): Promise<Record<string, unknown>[]> {
+    const [deployments, replicaSets, statefulSets, daemonSets] = await Promise.all([
+      this.apps.listDeploymentForAllNamespaces(),
+      this.apps.listReplicaSetForAllNamespaces(),
+      this.apps.listStatefulSetForAllNamespaces(),
+      this.apps.listDaemonSetForAllNamespaces(),
+    ]);
+    return [
+      ...wire('Deployment', 'apps/v1', deployments.items),
+      ...wire('ReplicaSet', 'apps/v1', replicaSets.items),
+      ...wire('StatefulSet', 'apps/v1', statefulSets.items),
+      ...wire('DaemonSet', 'apps/v1', daemonSets.items),
+    ];
+  }
+
+  private async waitForPods(
+    labelSelector: string,
+    count: number,
+    timeoutMs: number,
+    what: string,
+    namespace?: string,
+  ): Promise<ReadonlyMap<string, LivePod>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const list = await this.call(`list ${what}`, () =>
+        namespace
+          ? this.core.listNamespacedPod({ namespace, labelSelector })
+          : this.core.listPodForAllNamespaces({ labelSelector }),
+      );
+      const ready = list.items.filter((pod) => livePod(pod).ready);
+      if (ready.length >= count) return new Map(ready.map((pod) => [podKey(pod), livePod(pod)]));
+      if (Date.now() > deadline) {
+        throw new ClusterUnavailableError(
+          `${what} not Ready after ${Math.round(timeoutMs / 1000)}s: ${ready.length} of ${count} ready`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /** Any API failure is a cluster that cannot be used, named by what we were doing. */
+  private async call<T>(doing: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof ClusterUnavailableError) throw error;
+      throw new ClusterUnavailableError(`could not ${doing} on ${this.name}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+/** Objects in their wire form (see wire-object.ts), with the kind and version lists leave out. */
+function wire(
+  kind: string,
+  apiVersion: string,
+  items: readonly KubernetesObject[],
+): Record<string, unknown>[] {
+  const model = `V1${kind}`;
+  return items.map((item) => ({ ...toWireObject(item, model), kind, apiVersion }));
+}
+
+function asManifestObject(context: string): (object: Record<string, unknown>) => ManifestObject {
+  return (object) => ({ object, location: { file: `cluster ${context}`, line: 0, col: 0 } });
+}
+
+function isRunning(pod: V1Pod): boolean {
+  return pod.status?.phase === 'Running' && Boolean(pod.status.podIP) && !pod.metadata?.deletionTimestamp;
+}
+
+function livePod(pod: V1Pod): LivePod {
+  const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  return {
+    namespace: pod.metadata?.namespace ?? 'default',
+    name: pod.metadata?.name ?? '',
+    uid: pod.metadata?.uid ?? '',
+    ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+    ...(pod.status?.podIP ? { ip: pod.status.podIP } : {}),
+    ready: ready && pod.status?.phase === 'Running',
+  };
+}
+
+function podKey(pod: V1Pod): string {
+  return `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+}
+
+/** The kubelet reports a command's exit code as a Failure status with an ExitCode cause. */
+function exitCodeOf(status: V1Status): number {
+  if (status.status === 'Success') return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  return cause?.message ? Number(cause.message) : 1;
+}
+
+function collect(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number'
+    ? error.code
+    : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,27 @@
+// Finding the binaries (etcd, kube-apiserver, and the optional controller manager and scheduler).
+export {
+  binaryCacheDir,
+  binarySearchPath,
+  findLabBinaries,
+  LAB_KUBERNETES_VERSION,
+  LabBinariesMissingError,
+} from './find-binaries.js';
+export type { FindBinariesOptions, LabBinaries } from './find-binaries.js';
+// Starting the control plane: certificates, processes, readiness.
+export { controlPlanePaths, startControlPlane } from './start-control-plane.js';
+export type { ControlPlane, ControlPlaneOptions, ControlPlanePorts } from './start-control-plane.js';
+export type { ComponentExit, RunningComponent } from './component-process.js';
+export { createLabPki } from './lab-pki.js';
+export type { CertificateFiles, LabPki } from './lab-pki.js';
+export { kubernetesServiceIp, LAB_SERVICE_CLUSTER_IP_RANGE } from './service-range.js';
+// Command lines, for tests and for anyone who wants to see what runs.
+export { apiserverArgs } from './apiserver-args.js';
+export { etcdArgs } from './etcd-args.js';
+export { controllerManagerArgs } from './controller-manager-args.js';
+export { schedulerArgs } from './scheduler-args.js';
+// Talking to the lab's API server from inside the lab.
+export { apiStatusCode, labKubeConfig, mergePatch, startInformer } from './lab-client.js';
+export type { InformerHandlers, RunningInformer } from './lab-client.js';
+// The controller that gives 1.20 namespaces their `kubernetes.io/metadata.name` label.
+export { lacksNameLabel, NAMESPACE_NAME_LABEL, startNamespaceNameLabeler } from './namespace-name-labeler.js';
+export type { NamespaceNameLabeler } from './namespace-name-labeler.js';

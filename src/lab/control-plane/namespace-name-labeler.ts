@@ -1,0 +1,46 @@
+/**
+ * Kubernetes 1.21 labels every namespace `kubernetes.io/metadata.name=<name>`; the lab
+ * runs 1.20, which does not. Policies written for today's clusters select namespaces by
+ * that label, so the lab adds it itself: this small controller watches namespaces and
+ * patches the label onto any that lacks it (or carries a wrong value), as the 1.21
+ * admission plugin would have set it.
+ */
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { KubeConfig, V1Namespace } from '@kubernetes/client-node';
+import { mergePatch, startInformer } from './lab-client.js';
+
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export interface NamespaceNameLabeler {
+  stop(): Promise<void>;
+}
+
+/** Whether a namespace still needs the label written. */
+export function lacksNameLabel(namespace: V1Namespace): boolean {
+  const name = namespace.metadata?.name;
+  if (name === undefined || namespace.metadata?.deletionTimestamp !== undefined) return false;
+  return namespace.metadata?.labels?.[NAMESPACE_NAME_LABEL] !== name;
+}
+
+export async function startNamespaceNameLabeler(
+  kubeConfig: KubeConfig,
+  log: (message: string) => void,
+): Promise<NamespaceNameLabeler> {
+  const api = kubeConfig.makeApiClient(CoreV1Api);
+  const label = async (namespace: V1Namespace): Promise<void> => {
+    const name = namespace.metadata?.name;
+    if (name === undefined || !lacksNameLabel(namespace)) return;
+    const body = { metadata: { labels: { [NAMESPACE_NAME_LABEL]: name } } };
+    try {
+      await api.patchNamespace({ name, body }, mergePatch);
+    } catch (error) {
+      log(`could not label namespace ${name}: ${String(error)}`);
+    }
+  };
+  const informer = await startInformer(kubeConfig, '/api/v1/namespaces', () => api.listNamespace(), {
+    onChange: (namespace) => void label(namespace),
+    onDelete: () => undefined,
+    onError: (error) => log(`namespace watch: ${String(error)}`),
+  });
+  return { stop: () => informer.stop() };
+}

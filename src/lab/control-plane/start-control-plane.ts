@@ -1,0 +1,157 @@
+/**
+ * Bring the control plane up, step by step: certificates, etcd, kube-apiserver (until
+ * /readyz), then kube-controller-manager and kube-scheduler when their binaries exist.
+ * Every process is reported to `onProcessStart` as soon as it has a pid, so `lab down`
+ * finds it even if this process dies. A failed step stops what the earlier ones started.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { apiserverArgs } from './apiserver-args.js';
+import { startComponent } from './component-process.js';
+import type { ComponentLaunch, RunningComponent } from './component-process.js';
+import { controllerManagerArgs } from './controller-manager-args.js';
+import { etcdArgs, etcdUrl } from './etcd-args.js';
+import type { LabBinaries } from './find-binaries.js';
+import { freeLocalPorts } from './free-ports.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { createLabPki } from './lab-pki.js';
+import type { LabPki } from './lab-pki.js';
+import { schedulerArgs } from './scheduler-args.js';
+import { kubernetesServiceIp } from './service-range.js';
+import { waitUntilReady } from './wait-ready.js';
+
+export interface ControlPlaneOptions {
+  /** The lab's state folder; pki/, etcd/, logs/ and the kubeconfigs go under it. */
+  readonly folder: string;
+  /** Cluster, user and context name in the admin kubeconfig. */
+  readonly contextName: string;
+  readonly binaries: LabBinaries;
+  readonly serviceClusterIpRange: string;
+  readonly onProcessStart: (component: RunningComponent) => Promise<void>;
+  /** Bound on etcd's and kube-apiserver's readiness, each. */
+  readonly readyTimeoutMs: number;
+}
+
+export interface ControlPlanePorts {
+  readonly etcdClient: number;
+  readonly etcdPeer: number;
+  readonly apiserver: number;
+}
+
+export interface ControlPlane {
+  readonly server: string;
+  /** The admin kubeconfig (group system:masters). */
+  readonly kubeconfig: string;
+  readonly pki: LabPki;
+  readonly ports: ControlPlanePorts;
+  readonly components: readonly RunningComponent[];
+  /** Whether kube-scheduler runs; without it the emulated nodes bind pods themselves. */
+  readonly schedules: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const paths = controlPlanePaths(options.folder);
+  await Promise.all(
+    [paths.pki, paths.etcd, paths.logs].map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })),
+  );
+  const pki = await createLabPki(paths.pki, {
+    kubernetesServiceIp: kubernetesServiceIp(options.serviceClusterIpRange),
+  });
+  const [etcdClient = 0, etcdPeer = 0, apiserver = 0] = await freeLocalPorts(3);
+  const ports = { etcdClient, etcdPeer, apiserver };
+  const server = `https://127.0.0.1:${apiserver}`;
+  const started: RunningComponent[] = [];
+  const start = async (launch: Omit<ComponentLaunch, 'logFile'>): Promise<RunningComponent> => {
+    const component = startComponent({ ...launch, logFile: join(paths.logs, `${launch.name}.log`) });
+    started.push(component);
+    await options.onProcessStart(component);
+    return component;
+  };
+  const stop = async (): Promise<void> => {
+    // Reverse order: clients of the apiserver first, etcd last.
+    for (const component of [...started].reverse()) await component.stop();
+  };
+  try {
+    const etcd = await start({
+      name: 'etcd',
+      file: options.binaries.etcd,
+      args: etcdArgs({ dataDir: paths.etcd, clientPort: etcdClient, peerPort: etcdPeer }),
+    });
+    await waitUntilReady(etcd, {
+      url: `${etcdUrl({ clientPort: etcdClient })}/health`,
+      timeoutMs: options.readyTimeoutMs,
+    });
+    const { kubeControllerManager, kubeScheduler } = options.binaries;
+    const apiserverProcess = await start({
+      name: 'kube-apiserver',
+      file: options.binaries.kubeApiserver,
+      args: apiserverArgs({
+        pki,
+        etcdUrl: etcdUrl({ clientPort: etcdClient }),
+        securePort: apiserver,
+        serviceClusterIpRange: options.serviceClusterIpRange,
+        serviceAccountAdmission: kubeControllerManager !== undefined,
+      }),
+    });
+    const tls = { caCert: pki.caCert, client: pki.admin };
+    await waitUntilReady(apiserverProcess, {
+      url: `${server}/readyz`,
+      tls,
+      timeoutMs: options.readyTimeoutMs,
+    });
+    const kubeconfigFor = async (name: string, client: LabPki['admin']): Promise<string> => {
+      const path = name === 'admin' ? paths.kubeconfig : join(paths.pki, `${name}.kubeconfig`);
+      await writeKubeconfig(path, { name: options.contextName, server, caCert: pki.caCert, client });
+      return path;
+    };
+    const kubeconfig = await kubeconfigFor('admin', pki.admin);
+    if (kubeControllerManager !== undefined) {
+      const componentKubeconfig = await kubeconfigFor('controller-manager', pki.controllerManager);
+      await start({
+        name: 'kube-controller-manager',
+        file: kubeControllerManager,
+        args: controllerManagerArgs({
+          pki,
+          kubeconfig: componentKubeconfig,
+          serviceClusterIpRange: options.serviceClusterIpRange,
+        }),
+      });
+    }
+    if (kubeScheduler !== undefined) {
+      const componentKubeconfig = await kubeconfigFor('scheduler', pki.scheduler);
+      await start({
+        name: 'kube-scheduler',
+        file: kubeScheduler,
+        args: schedulerArgs({ kubeconfig: componentKubeconfig }),
+      });
+    }
+    return {
+      server,
+      kubeconfig,
+      pki,
+      ports,
+      components: started,
+      schedules: kubeScheduler !== undefined,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Where the control plane keeps its files under the lab's state folder. */
+export function controlPlanePaths(folder: string): {
+  pki: string;
+  etcd: string;
+  logs: string;
+  kubeconfig: string;
+} {
+  return {
+    pki: join(folder, 'pki'),
+    etcd: join(folder, 'etcd'),
+    logs: join(folder, 'logs'),
+    kubeconfig: join(folder, 'kubeconfig'),
+  };
+}

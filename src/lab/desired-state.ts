@@ -1,0 +1,135 @@
+/**
+ * What the control plane asks the data plane for: nodes, namespaces, pods, outside
+ * hosts and raw NetworkPolicies. `apply` makes the machine match it.
+ */
+import type { ContainerPort, Labels } from '../policy/cluster.js';
+import type { NetworkPolicyManifest } from '../policy/manifest.js';
+import { isDocumentationAddress, parseAddress } from './address.js';
+import { isDnsLabel, isObjectName, isUid } from './names.js';
+
+/** Pins a pod's address (for reproducible ipBlock cases); must be free and in the pod range. */
+export const POD_IP_ANNOTATION = 'netpol-assert.io/ip';
+
+export interface DesiredNode {
+  readonly name: string;
+}
+
+export interface DesiredNamespace {
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+export interface DesiredPod {
+  readonly namespace: string;
+  readonly name: string;
+  /** metadata.uid; names the pod's cgroup (`pod<uid>`). */
+  readonly uid: string;
+  readonly labels: Labels;
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Unscheduled pods (no node) stay Pending. */
+  readonly nodeName?: string;
+  readonly hostNetwork?: boolean;
+  readonly ports: readonly ContainerPort[];
+}
+
+/** `kind: ExternalHost` (lab.netpol-assert.io/v1): an address outside the pod network. */
+export interface DesiredExternalHost {
+  readonly name: string;
+  /** In 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24 (IPv6 2001:db8::/32 is not wired yet). */
+  readonly address: string;
+  readonly ports: readonly ContainerPort[];
+}
+
+export interface DesiredState {
+  readonly nodes: readonly DesiredNode[];
+  readonly namespaces: readonly DesiredNamespace[];
+  readonly pods: readonly DesiredPod[];
+  readonly externalHosts?: readonly DesiredExternalHost[];
+  readonly policies: readonly NetworkPolicyManifest[];
+}
+
+export class DesiredStateInvalid extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`the lab cannot be made as asked:\n  ${problems.join('\n  ')}`);
+    this.name = 'DesiredStateInvalid';
+  }
+}
+
+/** Problems that stop the whole apply. A single pod's problem only fails that pod. */
+export function desiredStateProblems(desired: DesiredState): string[] {
+  const problems: string[] = [];
+  const duplicates = (kind: string, keys: readonly string[]) => {
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (seen.has(key)) problems.push(`${kind} '${key}' is listed twice`);
+      seen.add(key);
+    }
+  };
+  for (const node of desired.nodes) {
+    if (!isDnsLabel(node.name)) problems.push(`node name '${node.name}' is not a DNS label`);
+  }
+  duplicates(
+    'node',
+    desired.nodes.map((node) => node.name),
+  );
+  duplicates(
+    'namespace',
+    desired.namespaces.map((namespace) => namespace.name),
+  );
+  duplicates(
+    'pod',
+    desired.pods.map((pod) => `${pod.namespace}/${pod.name}`),
+  );
+  duplicates(
+    'pod uid',
+    desired.pods.map((pod) => pod.uid),
+  );
+  const hosts = desired.externalHosts ?? [];
+  duplicates(
+    'outside host',
+    hosts.map((host) => host.name),
+  );
+  duplicates(
+    'outside address',
+    hosts.map((host) => parseAddress(host.address)?.value.toString() ?? host.address),
+  );
+  for (const host of hosts) problems.push(...externalHostProblems(host));
+  return problems;
+}
+
+function externalHostProblems(host: DesiredExternalHost): string[] {
+  const problems: string[] = [];
+  if (!isDnsLabel(host.name)) problems.push(`outside host name '${host.name}' is not a DNS label`);
+  const address = parseAddress(host.address);
+  if (address === undefined)
+    problems.push(`outside host ${host.name}: '${host.address}' is not an IP address`);
+  else if (!isDocumentationAddress(address)) {
+    problems.push(
+      `outside host ${host.name}: ${host.address} is not in a documentation range ` +
+        '(192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32); the lab sends nothing elsewhere',
+    );
+  } else if (address.family === 6) {
+    problems.push(`outside host ${host.name}: IPv6 outside hosts are not supported yet (pods are IPv4-only)`);
+  }
+  problems.push(...portProblems(`outside host ${host.name}`, host.ports));
+  return problems;
+}
+
+/** Why a pod cannot be made as declared, if it cannot. */
+export function podProblem(pod: DesiredPod): string | undefined {
+  if (!isObjectName(pod.namespace) || !isObjectName(pod.name)) return 'namespace or name is not a valid name';
+  if (!isUid(pod.uid)) return `uid '${pod.uid}' is not a valid uid`;
+  return portProblems('pod', pod.ports)[0];
+}
+
+function portProblems(what: string, ports: readonly ContainerPort[]): string[] {
+  return ports
+    .filter(
+      (port) =>
+        !Number.isInteger(port.port) ||
+        port.port < 1 ||
+        port.port > 65535 ||
+        !['TCP', 'UDP', 'SCTP'].includes(port.protocol),
+    )
+    .map((port) => `${what}: port ${String(port.port)}/${String(port.protocol)} is not a valid port`);
+}

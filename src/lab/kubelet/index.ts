@@ -1,0 +1,31 @@
+// The emulated kubelet for every lab node.
+export { startLabKubelet } from './lab-kubelet.js';
+export type { LabKubelet, LabKubeletOptions } from './lab-kubelet.js';
+// Its HTTPS endpoint (exec for kube-apiserver), usable on its own.
+export { startKubeletServer } from './kubelet-server.js';
+export type { ExecResolution, KubeletServer, KubeletServerOptions } from './kubelet-server.js';
+export type { ExecTarget } from './exec-session.js';
+// What it needs from the data plane.
+export type {
+  DataPlaneStatus,
+  DesiredExternalHost,
+  DesiredState,
+  PodNetwork,
+  PodStatus,
+} from './pod-network.js';
+// Its pure parts: the desired state from API objects, statuses, exec's protocol and placement.
+export { desiredState, shouldRun } from './desired-from-api.js';
+export type { ApiSnapshot } from './desired-from-api.js';
+export { nodeObject, nodeStatus } from './node-object.js';
+export type { LabNode, NodeEndpoint } from './node-object.js';
+export { apiTime, LAB_RUNTIME_SCHEME, runningPodStatus, statusIsCurrent } from './pod-status.js';
+export type { PodRun } from './pod-status.js';
+export { awaitsBinding, requestedNode } from './pod-binder.js';
+export { parseExecRequest } from './exec-request.js';
+export type { ExecRequest } from './exec-request.js';
+export { execStatus } from './exec-status.js';
+export type { ExecOutcome, ExecStatus } from './exec-status.js';
+export { Channel, chooseStreamProtocol, readClientMessage, STREAM_PROTOCOLS } from './stream-protocol.js';
+export type { StreamProtocol } from './stream-protocol.js';
+export { containerEnv, downwardField, execResolution } from './exec-target.js';
+export { serialTask } from './serial-task.js';

@@ -1,0 +1,116 @@
+/**
+ * The emulated kubelet's HTTPS endpoint, one for every lab node, on 127.0.0.1: it
+ * answers /healthz and serves `exec` over WebSocket for kube-apiserver, which presents
+ * its kubelet-client certificate (anything not signed by the lab's CA is turned away at
+ * the TLS handshake). Logs, attach, port-forward and SPDY are refused with a Status.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { CertificateFiles } from '../control-plane/index.js';
+import { parseExecRequest } from './exec-request.js';
+import type { ExecRequest } from './exec-request.js';
+import { runExecSession } from './exec-session.js';
+import type { ExecTarget } from './exec-session.js';
+import { chooseStreamProtocol, offeredProtocols } from './stream-protocol.js';
+
+export type ExecResolution =
+  | { readonly kind: 'run'; readonly target: ExecTarget }
+  | { readonly kind: 'refused'; readonly code: 404 | 409; readonly message: string };
+
+export interface KubeletServerOptions {
+  readonly caCert: string;
+  readonly serving: CertificateFiles;
+  /** Where (and how) a command for this pod and container runs, or why it cannot. */
+  readonly resolveExec: (request: ExecRequest) => ExecResolution;
+  readonly log: (message: string) => void;
+}
+
+export interface KubeletServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startKubeletServer(options: KubeletServerOptions): Promise<KubeletServer> {
+  const [ca, cert, key] = await Promise.all([
+    readFile(options.caCert),
+    readFile(options.serving.cert),
+    readFile(options.serving.key),
+  ]);
+  const server = createServer(
+    { ca, cert, key, requestCert: true, rejectUnauthorized: true },
+    (request, response) => {
+      if (request.url === '/healthz') {
+        response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+        return;
+      }
+      const code = request.url?.startsWith('/exec/') ? 400 : 404;
+      const message =
+        code === 400
+          ? 'exec needs an upgrade to WebSocket'
+          : `the lab's kubelet does not serve ${request.url}`;
+      response
+        .writeHead(code, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify(failureStatus(code, message)));
+    },
+  );
+  const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    upgradeToExec(sockets, options, request, socket, head),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('kubelet server has no TCP address');
+  return {
+    port: address.port,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function upgradeToExec(
+  sockets: WebSocketServer,
+  options: KubeletServerOptions,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const refuse = (code: number, message: string): void => rejectUpgrade(socket, code, message);
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket')
+    return refuse(400, `the lab's kubelet serves exec over WebSocket only, not ${request.headers.upgrade}`);
+  const parsed = parseExecRequest(new URL(request.url ?? '/', 'https://kubelet'));
+  if (parsed.kind === 'invalid') return refuse(400, parsed.message);
+  const protocol = chooseStreamProtocol(offeredProtocols(request.headers['sec-websocket-protocol']));
+  if (protocol === undefined)
+    return refuse(400, 'no supported stream protocol offered (v5.channel.k8s.io, v4.channel.k8s.io)');
+  const resolution = options.resolveExec(parsed.request);
+  if (resolution.kind === 'refused') return refuse(resolution.code, resolution.message);
+  sockets.handleUpgrade(request, socket, head, (webSocket) => {
+    const { namespace, pod, command } = parsed.request;
+    runExecSession(webSocket, protocol, parsed.request, resolution.target).then(
+      (outcome) =>
+        options.log(`exec ${namespace}/${pod} ${JSON.stringify(command)}: ${JSON.stringify(outcome)}`),
+      (error: unknown) => options.log(`exec ${namespace}/${pod} failed: ${String(error)}`),
+    );
+  });
+}
+
+function rejectUpgrade(socket: Duplex, code: number, message: string): void {
+  const body = JSON.stringify(failureStatus(code, message));
+  const reason = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict' }[code] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function failureStatus(code: number, message: string) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code };
+}

@@ -1,0 +1,47 @@
+/** `lab apply -f DIR`: more manifests (and outside hosts) for a running lab. */
+import { formatManifestError } from '../../cluster/index.js';
+import { desiredStateProblems } from '../desired-state.js';
+import { labPaths } from '../supervisor/lab-paths.js';
+import { isRunning } from '../supervisor/process-table.js';
+import { readSupervisorRecord } from '../supervisor/supervisor-record.js';
+import { applyToLab } from './apply-to-lab.js';
+import type { Applied } from './apply-to-lab.js';
+import { badInput, nameProblem, unavailable } from './lab-failure.js';
+import type { LabFailure, Progress } from './lab-failure.js';
+import { readLabManifests } from './read-lab-manifests.js';
+import type { LabManifests } from './read-lab-manifests.js';
+
+export interface LabApplyOptions {
+  readonly lab: string;
+  readonly manifests: readonly string[];
+  readonly stateRoot?: string;
+  readonly waitTimeoutMs: number;
+  readonly progress: Progress;
+}
+
+export async function labApply(options: LabApplyOptions): Promise<Applied | LabFailure> {
+  const badName = nameProblem(options.lab);
+  if (badName !== undefined) return badName;
+  const manifests = await readValidManifests(options.manifests);
+  if (!('apiObjects' in manifests)) return manifests;
+  const paths = labPaths(options.lab, options.stateRoot);
+  const record = await readSupervisorRecord(paths);
+  if (record === undefined)
+    return unavailable(`no lab '${options.lab}' is up; start one with 'netpol-assert lab up'`);
+  if (record.phase !== 'ready' || !(await isRunning(record.supervisor)))
+    return unavailable(
+      `lab '${options.lab}' is not running (${record.phase}); run 'netpol-assert lab down' and up again`,
+    );
+  return applyToLab(paths, manifests, options.waitTimeoutMs, options.progress);
+}
+
+/** Manifests with every problem reported at once, outside hosts included. */
+export async function readValidManifests(paths: readonly string[]): Promise<LabManifests | LabFailure> {
+  const manifests = await readLabManifests(paths);
+  const problems = manifests.errors.map(formatManifestError);
+  const externalHosts = manifests.externalHosts;
+  problems.push(
+    ...desiredStateProblems({ nodes: [], namespaces: [], pods: [], policies: [], externalHosts }),
+  );
+  return problems.length > 0 ? badInput(problems) : manifests;
+}

@@ -1,0 +1,245 @@
+/**
+ * The differential test: real packets through the lab's data plane (`--cni full`) must
+ * agree with the policy model (src/policy), which was written apart from the data
+ * plane's compiler. Seeded random clusters and policies; every pod pair, port and
+ * outside host probed; a disagreement prints the seed and the whole case.
+ *
+ *   connected            -> allowed
+ *   timeout/unreachable  -> denied
+ *   refused, error       -> the test itself is wrong (nothing listened): fails loudly
+ *
+ * NETPOL_ASSERT_SEEDS=7,8 runs other seeds. Needs root, iproute2, nftables and cc.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DataPlaneStatus, DesiredState } from '../../src/lab/index.js';
+import { DataPlane } from '../../src/lab/index.js';
+import { buildPolicy, PolicyEngine } from '../../src/policy/index.js';
+import type { ClusterState, NetworkPolicy, Pod, Protocol, TrafficEndpoint } from '../../src/policy/index.js';
+import type { NetworkPolicyManifest } from '../../src/policy/manifest.js';
+import { labSkipReason, probeFrom } from './lab-support.js';
+import type { Probe, ProbeOutcome } from './lab-support.js';
+import type { RandomCluster } from './random-cluster.js';
+import { randomCluster, randomPolicies, Rng } from './random-cluster.js';
+
+const LAB = 'tdiff';
+const SEEDS = (process.env.NETPOL_ASSERT_SEEDS ?? '1,2,3,4,5,6,7,8,9,10').split(',').map(Number);
+const POLICY_ROUNDS = 3;
+const TIMEOUT_MS = 300;
+const skip = (await labSkipReason()) ?? false;
+
+/** One end of a probe: where the prober runs, what the model calls it, and for humans. */
+interface Side {
+  readonly display: string;
+  readonly netns: string;
+  readonly ip: string;
+  readonly model: TrafficEndpoint;
+  readonly ports: readonly { port: number; protocol: Protocol }[];
+}
+
+interface Case {
+  readonly source: Side;
+  readonly destination: Side;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+function desiredOf(cluster: RandomCluster, policies: NetworkPolicyManifest[]): DesiredState {
+  return {
+    nodes: [{ name: 'node-a' }, { name: 'node-b' }],
+    namespaces: cluster.namespaces,
+    pods: cluster.pods,
+    externalHosts: cluster.externalHosts,
+    policies,
+  };
+}
+
+function modelOf(cluster: RandomCluster, status: DataPlaneStatus, policies: NetworkPolicyManifest[]) {
+  const built = policies.map((manifest): NetworkPolicy => {
+    const result = buildPolicy(manifest);
+    if (!result.ok)
+      throw new Error(
+        `generated an invalid policy: ${JSON.stringify(result.errors)}\n${JSON.stringify(manifest)}`,
+      );
+    return result.policy;
+  });
+  const state: ClusterState = {
+    namespaces: cluster.namespaces,
+    nodes: status.nodes.map((node) => ({ name: node.name, labels: {}, addresses: [node.address] })),
+    pods: modelPods(cluster, status),
+    services: [],
+    policies: built,
+  };
+  return new PolicyEngine(state);
+}
+
+function modelPods(cluster: RandomCluster, status: DataPlaneStatus): Pod[] {
+  return cluster.pods.map((pod) => {
+    const placed = status.pods.find((p) => p.namespace === pod.namespace && p.name === pod.name);
+    assert.ok(
+      placed?.phase === 'Running',
+      `pod ${pod.namespace}/${pod.name} is not running: ${JSON.stringify(placed)}`,
+    );
+    return {
+      namespace: pod.namespace,
+      name: pod.name,
+      labels: pod.labels,
+      ips: [placed.ip],
+      nodeName: placed.nodeName,
+      hostNetwork: false,
+      ports: pod.ports,
+    };
+  });
+}
+
+function sidesOf(cluster: RandomCluster, status: DataPlaneStatus): Side[] {
+  const pods = modelPods(cluster, status).map((pod): Side => {
+    const placed = status.pods.find((p) => p.namespace === pod.namespace && p.name === pod.name);
+    assert.ok(placed?.phase === 'Running');
+    return {
+      display: `${pod.namespace}/${pod.name}`,
+      netns: placed.netns,
+      ip: placed.ip,
+      model: { kind: 'pod', pod },
+      ports: pod.ports,
+    };
+  });
+  const outside = status.externalHosts.map((host): Side => ({
+    display: `outside ${host.name}`,
+    netns: host.netns,
+    ip: host.address,
+    model: { kind: 'address', ip: host.address },
+    ports: cluster.externalHosts.find((h) => h.name === host.name)?.ports ?? [],
+  }));
+  return [...pods, ...outside];
+}
+
+/** Every pod to every other pod and outside host, and every outside host to every pod, on each declared port. */
+function casesOf(sides: readonly Side[]): Case[] {
+  return sides.flatMap((source) =>
+    sides
+      .filter((destination) => destination !== source)
+      .filter((destination) => source.model.kind === 'pod' || destination.model.kind === 'pod')
+      .flatMap((destination) =>
+        destination.ports.map((port) => ({ source, destination, port: port.port, protocol: port.protocol })),
+      ),
+  );
+}
+
+/** All sources at once, each source's probes concurrently in one prober process. */
+async function observe(cases: readonly Case[]): Promise<ProbeOutcome[]> {
+  const bySource = new Map<string, number[]>();
+  cases.forEach((c, index) => bySource.set(c.source.netns, [...(bySource.get(c.source.netns) ?? []), index]));
+  const outcomes: ProbeOutcome[] = new Array<ProbeOutcome>(cases.length);
+  await Promise.all(
+    [...bySource].map(async ([netns, indexes]) => {
+      const probes = indexes.map((i): Probe => {
+        const c = cases[i] as Case;
+        return { protocol: c.protocol, address: c.destination.ip, port: c.port };
+      });
+      const results = await probeFrom(netns, probes, TIMEOUT_MS);
+      indexes.forEach((caseIndex, k) => (outcomes[caseIndex] = results[k] as ProbeOutcome));
+    }),
+  );
+  return outcomes;
+}
+
+function describeCase(
+  seed: number,
+  round: number,
+  c: Case,
+  observed: ProbeOutcome,
+  engine: PolicyEngine,
+  cluster: RandomCluster,
+  status: DataPlaneStatus,
+  policies: NetworkPolicyManifest[],
+): string {
+  const verdict = engine.verdict({
+    source: c.source.model,
+    destination: c.destination.model,
+    port: c.port,
+    protocol: c.protocol,
+  });
+  const pods = cluster.pods.map((pod) => {
+    const placed = status.pods.find((p) => p.namespace === pod.namespace && p.name === pod.name);
+    const ip = placed?.phase === 'Running' ? placed.ip : '?';
+    return `  ${pod.namespace}/${pod.name} ${ip} ${pod.nodeName} labels=${JSON.stringify(pod.labels)} ports=${JSON.stringify(pod.ports)}`;
+  });
+  return [
+    `seed ${seed} round ${round}: ${c.source.display} (${c.source.ip}) -> ${c.destination.display} (${c.destination.ip}) ${c.port}/${c.protocol}`,
+    `  observed ${observed}, model says ${verdict.allowed ? 'allowed' : 'denied'} ` +
+      `(egress ${verdict.egress.allowed ? 'allows' : 'denies'}, isolated by ${JSON.stringify(verdict.egress.isolatedBy)}; ` +
+      `ingress ${verdict.ingress.allowed ? 'allows' : 'denies'}, isolated by ${JSON.stringify(verdict.ingress.isolatedBy)})`,
+    `namespaces: ${JSON.stringify(cluster.namespaces)}`,
+    'pods:',
+    ...pods,
+    `outside: ${JSON.stringify(status.externalHosts.map((h) => [h.name, h.address]))}`,
+    `nodes: ${JSON.stringify(status.nodes.map((n) => [n.name, n.address]))}`,
+    `policies: ${JSON.stringify(policies, null, 1)}`,
+  ].join('\n');
+}
+
+describe('the data plane agrees with the policy model on random clusters', { skip }, () => {
+  let plane: DataPlane | undefined;
+
+  before(async () => {
+    await DataPlane.cleanLeftovers({ lab: LAB });
+    plane = await DataPlane.create(LAB);
+  });
+
+  after(async () => {
+    await plane?.destroy();
+  });
+
+  for (const seed of SEEDS) {
+    test(`seed ${seed}: every probe through real packets matches the model`, async (t) => {
+      assert.ok(plane);
+      const rng = new Rng(seed);
+      const cluster = randomCluster(rng, seed);
+      let status = await plane.apply(desiredOf(cluster, []));
+      const anchors = {
+        podIps: status.pods.flatMap((p) => (p.phase === 'Running' ? [p.ip] : [])),
+        outsideIps: status.externalHosts.map((h) => h.address),
+      };
+      const disagreements: string[] = [];
+      let probes = 0;
+      let allowed = 0;
+      for (let round = 0; round < POLICY_ROUNDS; round++) {
+        const policies = randomPolicies(rng, anchors);
+        status = await plane.apply(desiredOf(cluster, policies));
+        const engine = modelOf(cluster, status, policies);
+        const cases = casesOf(sidesOf(cluster, status));
+        const outcomes = await observe(cases);
+        cases.forEach((c, i) => {
+          const observed = outcomes[i] as ProbeOutcome;
+          if (observed !== 'connected' && observed !== 'timeout' && observed !== 'unreachable') {
+            throw new Error(
+              `test bug: ${observed}\n${describeCase(seed, round, c, observed, engine, cluster, status, policies)}`,
+            );
+          }
+          const model = engine.allows({
+            source: c.source.model,
+            destination: c.destination.model,
+            port: c.port,
+            protocol: c.protocol,
+          });
+          if (model) allowed++;
+          if (model !== (observed === 'connected')) {
+            disagreements.push(describeCase(seed, round, c, observed, engine, cluster, status, policies));
+          }
+        });
+        probes += cases.length;
+      }
+      t.diagnostic(
+        `seed ${seed}: ${probes} probes, ${allowed} allowed by the model, ${disagreements.length} disagreements`,
+      );
+      assert.ok(probes >= 75, `only ${probes} probes`);
+      assert.ok(allowed > 0 && allowed < probes, 'both verdicts occur');
+      assert.equal(
+        disagreements.length,
+        0,
+        `${disagreements.length} disagreements:\n${disagreements.slice(0, 5).join('\n\n')}`,
+      );
+    });
+  }
+});

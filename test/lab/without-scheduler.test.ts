@@ -1,0 +1,76 @@
+/**
+ * A lab whose binaries are only etcd and kube-apiserver (root): no kube-scheduler, so the
+ * emulated kubelet binds pods itself (a requested node is honoured, others go round
+ * robin), and no kube-controller-manager, so ServiceAccount admission is off and bare
+ * pods still start.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { binaryCacheDir, findLabBinaries } from '../../src/lab/control-plane/index.js';
+import { labDown, labUp } from '../../src/lab/lifecycle/index.js';
+import { labPaths, readSupervisorRecord } from '../../src/lab/supervisor/index.js';
+import { isRoot } from './lab-helpers.js';
+
+const LAB = 'cpsolo';
+const quiet = (): void => undefined;
+
+describe(
+  'a lab without kube-scheduler and kube-controller-manager',
+  { skip: isRoot ? false : 'the lab needs root', timeout: 90_000 },
+  () => {
+    let cache: string;
+    const savedCache = process.env.NETPOL_ASSERT_CACHE;
+
+    before(async () => {
+      // A cache that holds only kube-apiserver (etcd comes from PATH); the supervisor inherits this environment.
+      const binaries = await findLabBinaries();
+      cache = await mkdtemp(join(tmpdir(), 'netpol-assert-solo-'));
+      await mkdir(binaryCacheDir({ NETPOL_ASSERT_CACHE: cache }), { recursive: true });
+      await symlink(
+        binaries.kubeApiserver,
+        join(binaryCacheDir({ NETPOL_ASSERT_CACHE: cache }), 'kube-apiserver'),
+      );
+      process.env.NETPOL_ASSERT_CACHE = cache;
+    });
+
+    after(async () => {
+      await labDown({ lab: LAB, progress: quiet });
+      if (savedCache === undefined) delete process.env.NETPOL_ASSERT_CACHE;
+      else process.env.NETPOL_ASSERT_CACHE = savedCache;
+      await rm(cache, { recursive: true, force: true });
+    });
+
+    test('bare pods are bound by the lab, the requested node honoured, and run', async () => {
+      const found = await findLabBinaries();
+      assert.equal(found.kubeScheduler, undefined, 'the scheduler is out of reach');
+      assert.equal(found.kubeControllerManager, undefined, 'the controller manager is out of reach');
+      const up = await labUp({
+        lab: LAB,
+        manifests: [new URL('./fixtures/bare-pods', import.meta.url).pathname],
+        cni: 'full',
+        nodes: 2,
+        startTimeoutMs: 90_000,
+        waitTimeoutMs: 60_000,
+        progress: quiet,
+      });
+      assert.ok(up.ok, JSON.stringify(up));
+      const record = await readSupervisorRecord(labPaths(LAB));
+      assert.deepEqual(
+        record?.processes.map((process) => process.name),
+        ['etcd', 'kube-apiserver'],
+      );
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromFile(up.kubeconfig);
+      const pods = (await kubeConfig.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'solo' })).items;
+      const nodeOf = (name: string): string | undefined =>
+        pods.find((pod) => pod.metadata?.name === name)?.spec?.nodeName;
+      assert.equal(nodeOf('pinned-to-node-1'), 'lab-node-1');
+      assert.notEqual(nodeOf('anywhere-a'), nodeOf('anywhere-b'), 'round robin spreads the others');
+      for (const pod of pods) assert.equal(pod.status?.phase, 'Running');
+    });
+  },
+);
