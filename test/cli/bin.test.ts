@@ -11,7 +11,7 @@ test('the installed binary runs the README quick start and exits with the run ve
   );
   assert.equal(result.exitCode, 0, result.stderr);
   assert.match(result.stdout, /^TAP version 14$/m);
-  assert.match(result.stdout, /^# 22 passed of 22 assertions/m);
+  assert.match(result.stdout, /^# 24 passed of 24 assertions/m);
 });
 
 test('the binary exits 2 on an unknown command', async () => {

@@ -70,7 +70,7 @@ test('--junit and --json write their reports alongside the stdout reporter', asy
     assert.equal(run.exitCode, 0);
     assert.match(await readFile(junit, 'utf8'), /<testsuite [^>]*name="bookstore"/);
     const report = JSON.parse(await readFile(json, 'utf8')) as { suites: { assertions: unknown[] }[] };
-    assert.equal(report.suites[0]?.assertions.length, 7);
+    assert.equal(report.suites[0]?.assertions.length, 9);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
