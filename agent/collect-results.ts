@@ -8,7 +8,12 @@ import type { HelperTask } from './helper-lines.js';
 import { isCapturePart, requestOfPart } from './plan-helper-jobs.js';
 import type { PlannedRequest } from './plan-helper-jobs.js';
 import { assertNever } from './never.js';
-import { AGENT_PROTOCOL_VERSION, summaryObservation } from './protocol.js';
+import {
+  AGENT_PROTOCOL_VERSION,
+  CAPTURE_OBSERVATIONS,
+  PROBE_OBSERVATIONS,
+  summaryObservation,
+} from './protocol.js';
 import type {
   AgentRequest,
   AgentResponse,
@@ -24,16 +29,8 @@ interface RequestState {
   done: boolean;
 }
 
-const CAPTURE_WORDS: readonly HelperWord[] = ['seen', 'not-seen', 'error'];
-const PROBE_WORDS: readonly HelperWord[] = [
-  'connected',
-  'refused',
-  'timeout',
-  'unreachable',
-  'error',
-  'unsupported',
-  'sent',
-];
+const CAPTURE_WORDS: readonly HelperWord[] = CAPTURE_OBSERVATIONS;
+const PROBE_WORDS: readonly HelperWord[] = PROBE_OBSERVATIONS;
 
 export class ResultCollector {
   private readonly states = new Map<number, RequestState>();

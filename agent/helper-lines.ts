@@ -4,6 +4,7 @@
  * has already checked addresses and nonces.
  */
 import { assertNever } from './never.js';
+import { CAPTURE_OBSERVATIONS, PROBE_OBSERVATIONS } from './protocol.js';
 import type { CaptureObservation, ProbeObservation } from './protocol.js';
 
 export type HelperTask =
@@ -42,17 +43,7 @@ export type HelperLine =
   | { readonly kind: 'fatal'; readonly message: string }
   | { readonly kind: 'unknown'; readonly text: string };
 
-const WORDS: readonly string[] = [
-  'connected',
-  'refused',
-  'timeout',
-  'unreachable',
-  'error',
-  'unsupported',
-  'sent',
-  'seen',
-  'not-seen',
-];
+const WORDS: readonly string[] = [...PROBE_OBSERVATIONS, ...CAPTURE_OBSERVATIONS];
 
 export function formatTask(task: HelperTask): string {
   switch (task.kind) {

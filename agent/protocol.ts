@@ -93,9 +93,18 @@ export interface AgentBatch {
  * What one probe attempt saw. `sent`: a UDP datagram left with no ICMP error back, the
  * destination's capture decides. `unsupported`: e.g. SCTP without kernel support.
  */
-export type ProbeObservation =
-  'connected' | 'refused' | 'timeout' | 'unreachable' | 'error' | 'unsupported' | 'sent';
-export type CaptureObservation = 'seen' | 'not-seen' | 'error';
+export const PROBE_OBSERVATIONS = [
+  'connected',
+  'refused',
+  'timeout',
+  'unreachable',
+  'error',
+  'unsupported',
+  'sent',
+] as const;
+export const CAPTURE_OBSERVATIONS = ['seen', 'not-seen', 'error'] as const;
+export type ProbeObservation = (typeof PROBE_OBSERVATIONS)[number];
+export type CaptureObservation = (typeof CAPTURE_OBSERVATIONS)[number];
 
 export interface AttemptResult<O extends string> {
   readonly observation: O;
@@ -370,17 +379,6 @@ export function readAgentOutput(text: string): AgentEvent[] {
   });
 }
 
-const PROBE_OBSERVATIONS: readonly string[] = [
-  'connected',
-  'refused',
-  'timeout',
-  'unreachable',
-  'error',
-  'unsupported',
-  'sent',
-];
-const CAPTURE_OBSERVATIONS: readonly string[] = ['seen', 'not-seen', 'error'];
-
 function decodeResponse(raw: unknown): AgentResponse {
   const fail = (what: string): never => {
     throw new Error(`agent output: ${what} in ${JSON.stringify(raw)}`);
@@ -388,7 +386,7 @@ function decodeResponse(raw: unknown): AgentResponse {
   if (!isRecord(raw)) return fail('a response is not an object');
   if (raw.version !== AGENT_PROTOCOL_VERSION) fail(`protocol version ${String(raw.version)}`);
   if (typeof raw.id !== 'string' || typeof raw.elapsedMs !== 'number') fail('id or elapsedMs missing');
-  const allowed =
+  const allowed: readonly string[] =
     raw.kind === 'probe' ? PROBE_OBSERVATIONS : raw.kind === 'capture' ? CAPTURE_OBSERVATIONS : [];
   if (allowed.length === 0) fail('kind is neither probe nor capture');
   if (!Array.isArray(raw.attempts)) return fail('attempts missing');

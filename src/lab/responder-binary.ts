@@ -4,11 +4,12 @@
  * cached binary is never stale. `NETPOL_ASSERT_RESPONDER` points at a prebuilt binary.
  */
 import { createHash } from 'node:crypto';
-import { access, constants, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommandFailed, runCommand } from './run-command.js';
+import { isExecutable } from './is-executable.js';
 
 const SOURCE = fileURLToPath(new URL('./responder/responder.c', import.meta.url));
 
@@ -53,13 +54,4 @@ async function buildResponder(cacheDir: string): Promise<string> {
 
 async function compile(args: string[]): Promise<void> {
   await runCommand('cc', args, { timeoutMs: 120_000 });
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -4,9 +4,9 @@
  * etcd and kube-apiserver are required; the controller manager and scheduler are optional
  * (the lab then binds pods itself and skips service-account tokens).
  */
-import { access, constants } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { isExecutable } from '../is-executable.js';
 
 export const LAB_KUBERNETES_VERSION = '1.20.2';
 
@@ -82,13 +82,4 @@ async function firstExecutable(name: string, folders: readonly string[]): Promis
     if (await isExecutable(path)) return path;
   }
   return undefined;
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
