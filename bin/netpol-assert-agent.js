@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Runs the compiled agent; in a checkout without a build, falls back to the TypeScript sources via tsx.
+// In a checkout (src/ present) runs the agent's TypeScript through tsx, so what runs is
+// what was edited; an installed package runs the compiled dist/. The image bundles it.
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
-const compiled = fileURLToPath(new URL('../dist/agent/main.js', import.meta.url));
-if (existsSync(compiled)) {
-  await import(pathToFileURL(compiled).href);
-} else {
+const checkout = existsSync(fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url)));
+if (checkout) {
   const { register } = await import('tsx/esm/api');
   register();
   await import(new URL('../agent/main.ts', import.meta.url).href);
+} else {
+  await import(new URL('../dist/agent/main.js', import.meta.url).href);
 }

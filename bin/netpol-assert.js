@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Runs the compiled CLI; in a checkout without a build, falls back to the TypeScript sources via tsx.
+// In a checkout (src/ present) runs the TypeScript sources through tsx, so what runs is
+// what was edited; an installed package ships only the compiled dist/.
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
-const compiled = fileURLToPath(new URL('../dist/src/cli/bin.js', import.meta.url));
-if (existsSync(compiled)) {
-  await import(pathToFileURL(compiled).href);
-} else {
+const source = new URL('../src/cli/bin.ts', import.meta.url);
+if (existsSync(fileURLToPath(source))) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../src/cli/bin.ts', import.meta.url).href);
+  await import(source.href);
+} else {
+  await import(new URL('../dist/src/cli/bin.js', import.meta.url).href);
 }
