@@ -9,6 +9,8 @@ import { explainCommand } from './explain-command.js';
 import { runCommand } from './run-command.js';
 import { cleanCommand } from './clean-command.js';
 import { labCommand } from './lab-command.js';
+import { recipesCommand } from './recipes-command.js';
+import { generateCommand } from './generate-command.js';
 import type { CommandContext } from './command.js';
 
 export async function main(argv: readonly string[], context: CommandContext): Promise<number> {
@@ -24,8 +26,10 @@ export async function main(argv: readonly string[], context: CommandContext): Pr
     .command(runCommand(context, setExit))
     .command(predictCommand(context, setExit))
     .command(explainCommand(context, setExit))
+    .command(generateCommand(context, setExit))
     .command(cleanCommand(context, setExit))
     .command(labCommand(context, setExit))
+    .command(recipesCommand(context, setExit))
     .demandCommand(1, 'name a command, or suite paths to run')
     .strict()
     .recommendCommands()

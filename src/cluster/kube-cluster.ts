@@ -3,6 +3,7 @@
  * kind and the local lab alike. Implements the ProbeCluster interface src/probe declares.
  */
 import { PassThrough, Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -85,9 +86,20 @@ export class KubeCluster implements ProbeCluster {
         this.listWorkloads(),
       ]),
     );
-    const running = pods.items.filter((pod) => isRunning(pod) && pod.metadata?.namespace !== AGENT_NAMESPACE);
+    // A namespace being deleted is on its way out: a run can put nothing in it, so it is not planned with.
+    const leaving = new Set(namespaces.items.filter(isTerminating).map((ns) => ns.metadata?.name));
+    const running = pods.items.filter(
+      (pod) =>
+        isRunning(pod) &&
+        pod.metadata?.namespace !== AGENT_NAMESPACE &&
+        !leaving.has(pod.metadata?.namespace),
+    );
     const objects = [
-      ...wire('Namespace', 'v1', namespaces.items),
+      ...wire(
+        'Namespace',
+        'v1',
+        namespaces.items.filter((ns) => !isTerminating(ns)),
+      ),
       ...wire('Node', 'v1', nodes.items),
       ...wire('Pod', 'v1', running),
       ...wire('Service', 'v1', services.items),
@@ -109,19 +121,34 @@ export class KubeCluster implements ProbeCluster {
     namespaces: readonly Namespace[],
     pods: readonly RunPodSpec[],
     timeoutMs: number,
+    image: string,
   ): Promise<ReadonlyMap<string, LivePod>> {
-    await this.call('create the run namespaces', async () => {
-      const existing = new Set((await this.core.listNamespace()).items.map((ns) => ns.metadata?.name));
-      for (const ns of namespaces.filter((n) => !existing.has(n.name))) {
-        await this.core.createNamespace({
-          body: { metadata: { name: ns.name, labels: { ...ns.labels, [RUN_LABEL]: runId } } },
-        });
-      }
-    });
+    await this.waitWhileTerminating(
+      namespaces.map((ns) => ns.name),
+      timeoutMs,
+    );
+    // The runner passes only namespaces its snapshot did not hold: one created since is not ours to label.
+    await this.call('create the run namespaces', () =>
+      Promise.all(
+        namespaces.map((ns) =>
+          this.core
+            .createNamespace({
+              body: { metadata: { name: ns.name, labels: { ...ns.labels, [RUN_LABEL]: runId } } },
+            })
+            .catch((error: unknown) => {
+              if (statusOf(error) !== 409) throw error;
+            }),
+        ),
+      ),
+    );
+    if (pods.length === 0) return new Map();
     await this.call('create the probe pods', () =>
       Promise.all(
         pods.map((spec) =>
-          this.core.createNamespacedPod({ namespace: spec.pod.namespace, body: runPodManifest(spec, runId) }),
+          this.core.createNamespacedPod({
+            namespace: spec.pod.namespace,
+            body: runPodManifest(spec, runId, image),
+          }),
         ),
       ),
     );
@@ -129,14 +156,17 @@ export class KubeCluster implements ProbeCluster {
   }
 
   async ensureAgent(image: string, timeoutMs: number): Promise<ReadonlyMap<string, AgentPod>> {
-    const present = await this.call('look for the agent', () =>
-      this.apps.readNamespacedDaemonSet({ name: AGENT_NAME, namespace: AGENT_NAMESPACE }).then(
-        () => true,
-        (error: unknown) => (statusOf(error) === 404 ? false : Promise.reject(error)),
-      ),
+    await this.waitWhileTerminating([AGENT_NAMESPACE], timeoutMs);
+    const [present, nodes] = await this.call('look for the agent', () =>
+      Promise.all([
+        this.apps.readNamespacedDaemonSet({ name: AGENT_NAME, namespace: AGENT_NAMESPACE }).then(
+          () => true,
+          (error: unknown) => (statusOf(error) === 404 ? false : Promise.reject(error)),
+        ),
+        this.core.listNode().then((list) => list.items),
+      ]),
     );
     if (!present) await this.installAgent(image);
-    const nodes = (await this.call('list nodes', () => this.core.listNode())).items;
     const ready = await this.waitForPods(
       `app.kubernetes.io/name=${AGENT_NAME}`,
       nodes.length,
@@ -152,8 +182,13 @@ export class KubeCluster implements ProbeCluster {
     return agents;
   }
 
-  async execInAgent(agent: AgentPod, argv: readonly string[], stdin: string): Promise<ExecResult> {
-    const stdout = collect();
+  async execInAgent(
+    agent: AgentPod,
+    argv: readonly string[],
+    stdin: string | Promise<string>,
+    onStdout?: (text: string) => void,
+  ): Promise<ExecResult> {
+    const stdout = collect(onStdout);
     const stderr = collect();
     const status = await new Promise<V1Status>((resolve, reject) => {
       this.exec
@@ -164,7 +199,7 @@ export class KubeCluster implements ProbeCluster {
           [...argv],
           stdout.stream,
           stderr.stream,
-          Readable.from([stdin]),
+          Readable.from(inputOf(stdin)),
           false,
           resolve,
         )
@@ -237,6 +272,28 @@ export class KubeCluster implements ProbeCluster {
     ];
   }
 
+  /**
+   * A namespace being deleted refuses new objects until it is gone, and what the last run
+   * removed (its namespaces, the agent's) is often still terminating when the next starts.
+   */
+  private async waitWhileTerminating(names: readonly string[], timeoutMs: number): Promise<void> {
+    if (names.length === 0) return;
+    const wanted = new Set(names);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const listed = await this.call('list namespaces', () => this.core.listNamespace());
+      const leaving = listed.items.filter((ns) => wanted.has(ns.metadata?.name ?? '') && isTerminating(ns));
+      if (leaving.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new ClusterUnavailableError(
+          `namespace ${leaving.map((ns) => ns.metadata?.name).join(', ')} still being deleted after ` +
+            `${Math.round(timeoutMs / 1000)}s; a run can create nothing in it until it is gone`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
   private async waitForPods(
     labelSelector: string,
     count: number,
@@ -289,6 +346,10 @@ function asManifestObject(context: string): (object: Record<string, unknown>) =>
   return (object) => ({ object, location: { file: `cluster ${context}`, line: 0, col: 0 } });
 }
 
+function isTerminating(object: KubernetesObject): boolean {
+  return Boolean(object.metadata?.deletionTimestamp);
+}
+
 function isRunning(pod: V1Pod): boolean {
   return pod.status?.phase === 'Running' && Boolean(pod.status.podIP) && !pod.metadata?.deletionTimestamp;
 }
@@ -316,10 +377,20 @@ function exitCodeOf(status: V1Status): number {
   return cause?.message ? Number(cause.message) : 1;
 }
 
-function collect(): { stream: PassThrough; text: () => string } {
+/** stdin for the exec, once it is known: the exec opens first. */
+async function* inputOf(stdin: string | Promise<string>): AsyncGenerator<string> {
+  yield await stdin;
+}
+
+function collect(onText?: (text: string) => void): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // A chunk may end inside a multi-byte character: the decoder holds it for the next one.
+  const decoder = new StringDecoder('utf8');
+  stream.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    if (onText) onText(decoder.write(chunk));
+  });
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 

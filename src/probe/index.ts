@@ -8,6 +8,12 @@ export type { PlannedAssertion, ProbeEndpoint, ProbePair, ProbePlan, SyntheticPo
 export { endpointRef, predict, stateWithSynthetics, trafficOf } from './predict.js';
 export type { PredictOptions } from './predict.js';
 
+// Generated cases: their expectations from the model, and merged into suites.
+export { generateAssertions, GENERATED_FILE, settleGenerated } from './expect-generated.js';
+export type { GenerateAssertionsOptions, SettledSuites } from './expect-generated.js';
+export { mergeGenerated } from './merge-generated.js';
+export type { Contradiction, MergedSuites, MergeOptions } from './merge-generated.js';
+
 // What a run found.
 export { combineOutcomes } from './result.js';
 export type * from './result.js';

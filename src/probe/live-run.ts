@@ -1,11 +1,10 @@
 /**
- * The live runner, as named steps: read the cluster, plan, create the pods the plan
- * needs, make sure every node has an agent, send each node one batch, judge what came
- * back (settling when asked), and remove what the run made — also when interrupted.
+ * The live runner, as named steps: find the agent (at once: it needs no plan), read the
+ * cluster, plan, create the pods the plan needs, send each node one batch, judge what
+ * came back (settling when asked), and remove what the run made — also when interrupted.
+ * Each step logs what it did and how long it took.
  */
 import { randomBytes } from 'node:crypto';
-import { readAgentOutput, encodeBatch } from '../../agent/protocol.js';
-import type { ProbeResponse } from '../../agent/protocol.js';
 import { PolicyEngine } from '../policy/index.js';
 import type { ClusterState, Namespace, PolicyVerdict } from '../policy/index.js';
 import type { Suite } from '../suite/types.js';
@@ -13,12 +12,16 @@ import { planBatches } from './agent-batches.js';
 import type { BatchPlan, PairProbe } from './agent-batches.js';
 import { judgeAttempts } from './judge.js';
 import type { ListenerEvidence } from './judge.js';
+import { observe } from './observe-agents.js';
+import type { Observed } from './observe-agents.js';
 import { planProbes } from './plan.js';
 import type { ProbePair, ProbePlan, SyntheticPod } from './plan.js';
 import { endpointRef, stateWithSynthetics, trafficOf } from './predict.js';
-import type { AgentPod, LivePod, ProbeCluster } from './probe-cluster.js';
+import type { AgentPod, ClusterSnapshot, LivePod, ProbeCluster, RunPodSpec } from './probe-cluster.js';
 import { combineOutcomes } from './result.js';
-import type { AssertionResult, Observation, PairResult, RunResult } from './result.js';
+import type { AssertionResult, PairResult, RunResult } from './result.js';
+import { closeAll, openSessions, startAgents } from './start-agents.js';
+import type { AgentsStarting } from './start-agents.js';
 
 export interface LiveRunOptions {
   readonly image: string;
@@ -41,136 +44,148 @@ export async function runLive(
   options: LiveRunOptions,
   signal?: AbortSignal,
 ): Promise<RunResult> {
-  const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const snapshot = await cluster.snapshot();
-  const plan = planProbes(suites, snapshot.state);
-  const runId = randomBytes(4).toString('hex');
-  const controlNeeded = [...plan.pairs.values()].some((p) => p.destination.kind === 'address');
-  const control = controlNeeded ? controlPod(runId) : undefined;
-  let agentInstalled = false;
+  const run: RunSteps = {
+    id: randomBytes(4).toString('hex'),
+    started: Date.now(),
+    cluster,
+    options,
+    log,
+    signal,
+    agents: startAgents(cluster, options.image, options.readyTimeoutMs, log),
+    createdObjects: false,
+  };
+  let result: RunResult;
   try {
-    checkAborted(signal);
-    log(`creating ${plan.syntheticPods.length + (control ? 1 : 0)} probe pod(s) for run ${runId}`);
-    const created = await cluster.createRunObjects(
-      runId,
-      [...newNamespaces(plan, snapshot.state), ...(control ? [control.namespace] : [])],
-      [
-        ...plan.syntheticPods.map((pod) => ({ pod, role: pod.role })),
-        ...(control ? [{ pod: control.pod, role: control.pod.role }] : []),
-      ],
-      options.readyTimeoutMs,
+    result = await probeAndJudge(suites, run);
+  } catch (error) {
+    // What the run made goes in any case, but a cleanup failure must not hide why the run stopped.
+    await cleanUp(run).catch((cleanupError: unknown) =>
+      log(`could not remove everything this run made: ${messageOf(cleanupError)}`),
     );
-    checkAborted(signal);
-    const pods = new Map([...snapshot.pods, ...created]);
-    const agentsBefore = await cluster.ensureAgent(options.image, options.readyTimeoutMs);
-    agentInstalled = true;
-    checkAborted(signal);
-    const probes = pairProbes(plan);
-    const controlLive = control ? pods.get(`${control.pod.namespace}/${control.pod.name}`) : undefined;
-    const batches = planBatches({ probes, pods, ...(controlLive ? { control: controlLive } : {}) });
-    log(`probing ${probes.length} pair(s) through ${batches.batches.size} agent(s)`);
-    const observed = await observe(batches, agentsBefore, cluster, signal);
-    const settled = await settle(
-      plan,
-      probes,
-      pods,
-      batches,
-      observed,
-      agentsBefore,
-      cluster,
-      options,
-      signal,
-    );
-    const state = stateWithSynthetics(snapshot.state, plan);
-    return {
-      mode: 'run',
-      target: cluster.name,
-      suites: plan.suites.map(({ suite, assertions }) => ({
-        suite,
-        assertions: assertions.map((planned) =>
-          assertionResult(planned, settled, batches, state, options.explain),
-        ),
-        durationMs: Date.now() - started,
-      })),
-      durationMs: Date.now() - started,
-    };
-  } finally {
-    log(`removing the run's pods and namespaces (run ${runId})`);
-    await cluster.removeRunObjects(runId);
-    if (agentInstalled && !options.keepAgent) await cluster.removeAgent();
+    throw error;
   }
+  await cleanUp(run);
+  return result;
 }
 
-/** What the wire showed, per pair, and what the listener checks showed, per destination. */
-interface Observed {
-  readonly pairs: Map<string, { observations: Observation[]; settledAfterSeconds?: number }>;
-  readonly listeners: Map<string, ListenerEvidence>;
-  readonly failures: Map<string, string>;
+/** What the steps share: the run's identity, where it logs, and what it has made so far. */
+interface RunSteps {
+  readonly id: string;
+  readonly started: number;
+  readonly cluster: ProbeCluster;
+  readonly options: LiveRunOptions;
+  readonly log: (line: string) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly agents: AgentsStarting;
+  createdObjects: boolean;
 }
 
-async function observe(
-  batches: BatchPlan,
-  agents: ReadonlyMap<string, AgentPod>,
-  cluster: ProbeCluster,
-  signal: AbortSignal | undefined,
-): Promise<Observed> {
-  const observed: Observed = { pairs: new Map(), listeners: new Map(), failures: new Map() };
-  await Promise.all(
-    [...batches.batches].map(async ([node, batch]) => {
-      const agent = agents.get(node);
-      const ids = batch.requests.map((r) => r.id);
-      if (!agent) return failAll(observed, batches, ids, `no agent is running on node ${node}`);
-      const result = await cluster.execInAgent(agent, ['netpol-assert-agent', 'probe'], encodeBatch(batch));
-      checkAborted(signal);
-      const responses = readAgentOutput(result.stdout).flatMap((e) =>
-        e.kind === 'result' ? [e.response] : [],
-      );
-      const seen = new Set<string>();
-      for (const response of responses) {
-        if (response.kind !== 'probe') continue;
-        seen.add(response.id);
-        record(observed, batches, response);
-      }
-      const missing = ids.filter((id) => !seen.has(id));
-      if (missing.length > 0) {
-        failAll(
-          observed,
-          batches,
-          missing,
-          `the agent on ${node} gave no answer (exit ${result.exitCode}): ${result.stderr.trim().slice(0, 300)}`,
-        );
-      }
-    }),
+async function probeAndJudge(suites: readonly Suite[], run: RunSteps): Promise<RunResult> {
+  const snapshot = await timed(run, 'read the cluster', () => run.cluster.snapshot(), describeSnapshot);
+  checkAborted(run.signal);
+  const plan = planProbes(suites, snapshot.state);
+  const probes = pairProbes(plan);
+  const control = [...plan.pairs.values()].some((p) => p.destination.kind === 'address')
+    ? controlPod(run.id)
+    : undefined;
+  const pods = await createRunObjects(run, plan, snapshot, control);
+  checkAborted(run.signal);
+  const agents = await run.agents.agents;
+  const sessions = await run.agents.sessions();
+  checkAborted(run.signal);
+  const controlLive = control ? pods.get(`${control.pod.namespace}/${control.pod.name}`) : undefined;
+  const batches = planBatches({ probes, pods, ...(controlLive ? { control: controlLive } : {}) });
+  run.log(`probing ${probes.length} pair(s) through ${batches.batches.size} agent(s)`);
+  const observed = await timed(
+    run,
+    'probed',
+    () => observe(batches, sessions, () => checkAborted(run.signal)),
+    () => `${probes.length} pair(s)`,
   );
-  return observed;
+  const settled = await settle(plan, probes, pods, batches, observed, agents, run);
+  const state = stateWithSynthetics(snapshot.state, plan);
+  const verdictOf = lazyVerdicts(state);
+  return {
+    mode: 'run',
+    target: run.cluster.name,
+    suites: plan.suites.map(({ suite, assertions }) => ({
+      suite,
+      assertions: assertions.map((planned) =>
+        assertionResult(planned, settled, batches, state, verdictOf, run.options.explain),
+      ),
+      durationMs: Date.now() - run.started,
+    })),
+    durationMs: Date.now() - run.started,
+  };
 }
 
-function record(observed: Observed, batches: BatchPlan, response: ProbeResponse): void {
-  const observations = response.attempts.map((a) => (a.observation === 'sent' ? 'timeout' : a.observation));
-  const pairKey = batches.probeIds.get(response.id);
-  if (pairKey) {
-    observed.pairs.set(pairKey, { observations });
-    if (response.reason) observed.failures.set(pairKey, response.reason);
+/** The probe pods and namespaces the plan needs, Ready, with every live pod; nothing to do for most runs. */
+async function createRunObjects(
+  run: RunSteps,
+  plan: ProbePlan,
+  snapshot: ClusterSnapshot,
+  control: ReturnType<typeof controlPod> | undefined,
+): Promise<ReadonlyMap<string, LivePod>> {
+  const namespaces = [...newNamespaces(plan, snapshot.state), ...(control ? [control.namespace] : [])];
+  const pods: RunPodSpec[] = [
+    ...plan.syntheticPods.map((pod) => ({ pod, role: pod.role })),
+    ...(control ? [{ pod: control.pod, role: control.pod.role }] : []),
+  ];
+  if (namespaces.length === 0 && pods.length === 0) return snapshot.pods;
+  run.createdObjects = true;
+  run.log(`creating ${pods.length} probe pod(s) for run ${run.id}`);
+  const creation = timed(
+    run,
+    'created',
+    () =>
+      run.cluster.createRunObjects(run.id, namespaces, pods, run.options.readyTimeoutMs, run.options.image),
+    () => `${pods.length} probe pod(s) and ${namespaces.length} namespace(s), Ready`,
+  );
+  run.agents.renewAfter(creation);
+  const created = await creation;
+  return new Map([...snapshot.pods, ...created]);
+}
+
+/** Closes the agent sessions, then removes the run's objects and, unless kept, the agent. */
+async function cleanUp(run: RunSteps): Promise<void> {
+  await run.agents.close();
+  if (run.createdObjects) {
+    await timed(
+      run,
+      'removed',
+      () => run.cluster.removeRunObjects(run.id),
+      () => `the run's pods and namespaces (run ${run.id})`,
+    );
   }
-  const listener = batches.listenerIds.get(response.id);
-  if (listener) observed.listeners.set(listener, listenerEvidence(observations[0]));
+  if (!run.options.keepAgent) await run.cluster.removeAgent();
 }
 
-function listenerEvidence(observation: Observation | undefined): ListenerEvidence {
-  if (observation === 'connected') return 'listening';
-  if (observation === 'refused') return 'not-listening';
-  return 'unknown';
+/** Runs a step and logs what it did with how long it took. */
+async function timed<T>(
+  run: RunSteps,
+  step: string,
+  action: () => Promise<T>,
+  describe: (value: T) => string,
+): Promise<T> {
+  const started = Date.now();
+  const value = await action();
+  run.log(`${step}: ${describe(value)} (${Date.now() - started} ms)`);
+  return value;
 }
 
-function failAll(observed: Observed, batches: BatchPlan, ids: readonly string[], reason: string): void {
-  for (const id of ids) {
-    const pairKey = batches.probeIds.get(id);
-    if (pairKey) {
-      observed.pairs.set(pairKey, { observations: ['error'] });
-      observed.failures.set(pairKey, reason);
-    }
-  }
+function describeSnapshot(snapshot: ClusterSnapshot): string {
+  const { namespaces, policies } = snapshot.state;
+  return `${snapshot.pods.size} running pod(s) in ${namespaces.length} namespace(s), ${policies.length} NetworkPolicy(ies)`;
+}
+
+/** The model's verdict per pair, for explanations: the engine is built once, and only if a pair needs it. */
+function lazyVerdicts(state: ClusterState): (pair: ProbePair) => PolicyVerdict {
+  let engine: PolicyEngine | undefined;
+  return (pair) => {
+    engine ??= new PolicyEngine(state);
+    return engine.verdict(trafficOf(pair));
+  };
 }
 
 /** Policy changes take time to reach the data plane: retry the pairs that disagree. */
@@ -181,20 +196,22 @@ async function settle(
   batches: BatchPlan,
   observed: Observed,
   agents: ReadonlyMap<string, AgentPod>,
-  cluster: ProbeCluster,
-  options: LiveRunOptions,
-  signal: AbortSignal | undefined,
+  run: RunSteps,
 ): Promise<Observed> {
-  if (options.settleSeconds <= 0) return observed;
+  const { settleSeconds } = run.options;
+  if (settleSeconds <= 0) return observed;
   const started = Date.now();
   const expected = expectations(plan);
   for (;;) {
     const pending = probes.filter((p) => disagrees(p.pair, batches, observed, expected));
     const elapsed = (Date.now() - started) / 1000;
-    if (pending.length === 0 || elapsed >= options.settleSeconds) return observed;
-    options.log?.(`settling: ${pending.length} pair(s) still disagree after ${elapsed.toFixed(1)}s`);
+    if (pending.length === 0 || elapsed >= settleSeconds) return observed;
+    run.log(`settling: ${pending.length} pair(s) still disagree after ${elapsed.toFixed(1)}s`);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const retry = await observe(planBatches({ probes: pending, pods }), agents, cluster, signal);
+    const sessions = openSessions(run.cluster, agents);
+    const retry = await observe(planBatches({ probes: pending, pods }), sessions, () =>
+      checkAborted(run.signal),
+    ).finally(() => closeAll(sessions.values()));
     for (const [key, value] of retry.listeners) observed.listeners.set(key, value);
     for (const [key, value] of retry.pairs) {
       observed.pairs.set(key, {
@@ -250,12 +267,12 @@ function assertionResult(
   observed: Observed,
   batches: BatchPlan,
   state: ClusterState,
+  verdictOf: (pair: ProbePair) => PolicyVerdict,
   explain: LiveRunOptions['explain'],
 ): AssertionResult {
   const { assertion } = planned;
   if (assertion.skip !== undefined)
     return { assertion, outcome: 'skip', pairs: [], reason: assertion.skip, durationMs: 0 };
-  const engine = new PolicyEngine(state);
   const pairs = planned.pairs.map((pair): PairResult => {
     const seen = observed.pairs.get(pair.key);
     const blocked = batches.unprobeable.get(pair.key) ?? observed.failures.get(pair.key);
@@ -273,7 +290,7 @@ function assertionResult(
       observations,
       outcome,
       ...(reason ? { reason } : {}),
-      ...(outcome !== 'pass' ? { explanation: explain(engine.verdict(trafficOf(pair)), state) } : {}),
+      ...(outcome !== 'pass' ? { explanation: explain(verdictOf(pair), state) } : {}),
       ...(seen?.settledAfterSeconds !== undefined ? { settledAfterSeconds: seen.settledAfterSeconds } : {}),
     };
   });
@@ -311,4 +328,8 @@ function controlPod(runId: string): { namespace: Namespace; pod: SyntheticPod } 
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new RunInterrupted('interrupted');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -233,6 +233,11 @@ class Planner {
           return undefined;
         }
         const given = wanted['kubernetes.io/metadata.name'];
+        // A namespace that exists keeps its labels: a probe namespace must never stand in for it.
+        if (given !== undefined && this.namespaces.has(given)) {
+          problems.push(`namespace ${given} exists but its labels do not match the namespace selector`);
+          return undefined;
+        }
         name = given ?? `${SYNTHETIC_PREFIX}ns-${shortHash(JSON.stringify(wanted))}`;
         labels = wanted;
         break;

@@ -43,16 +43,30 @@ export interface ProbeCluster {
   /** The context or lab name, for report headers. */
   readonly name: string;
   snapshot(): Promise<ClusterSnapshot>;
-  /** Creates the namespaces and pods, labelled with the run, and waits until they are Ready. */
+  /**
+   * Creates the namespaces and pods, labelled with the run, and waits until they are
+   * Ready. The pods run the agent's image (`--image`): it serves as probe source and responder.
+   */
   createRunObjects(
     runId: string,
     namespaces: readonly Namespace[],
     pods: readonly RunPodSpec[],
     timeoutMs: number,
+    image: string,
   ): Promise<ReadonlyMap<string, LivePod>>;
   /** Installs the agent where missing and returns one Ready agent pod per node. */
   ensureAgent(image: string, timeoutMs: number): Promise<ReadonlyMap<string, AgentPod>>;
-  execInAgent(agent: AgentPod, argv: readonly string[], stdin: string): Promise<ExecResult>;
+  /**
+   * Runs a command in an agent pod. The exec may open before its input is known: stdin
+   * is written once it resolves (it never rejects). `onStdout` sees the output as it
+   * arrives; the result holds all of it as well.
+   */
+  execInAgent(
+    agent: AgentPod,
+    argv: readonly string[],
+    stdin: string | Promise<string>,
+    onStdout?: (text: string) => void,
+  ): Promise<ExecResult>;
   /** Removes what one run created; with no runId, what any run left behind. */
   removeRunObjects(runId?: string): Promise<void>;
   removeAgent(): Promise<void>;

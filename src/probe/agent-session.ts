@@ -1,0 +1,95 @@
+/**
+ * One `netpol-assert-agent probe` exec per agent, opened as soon as the agent is known
+ * and handed its batch once the plan is ready: the exec's set-up and the agent's own
+ * start (a process in the pod, a Node.js start) overlap reading and planning the cluster
+ * instead of following them. The output is read as it streams, so the quick answers are
+ * decoded while the slow ones still wait out their timeouts.
+ */
+import { AGENT_PROTOCOL_VERSION, AgentOutputReader, encodeBatch } from '../../agent/protocol.js';
+import type { AgentBatch, AgentResponse } from '../../agent/protocol.js';
+import type { AgentPod, ExecResult, ProbeCluster } from './probe-cluster.js';
+
+export const PROBE_COMMAND = ['netpol-assert-agent', 'probe'] as const;
+
+export interface AgentSession {
+  readonly agent: AgentPod;
+  /** Sends the batch and resolves once the agent has ended; each response is handed over as it arrives. */
+  run(batch: AgentBatch, onResponse: (response: AgentResponse) => void): Promise<SessionEnd>;
+  /** Ends a session that got no batch by sending an empty one; never rejects. */
+  close(): Promise<void>;
+}
+
+export interface SessionEnd {
+  readonly exitCode: number;
+  readonly stderr: string;
+  /** Why the output stopped making sense, or the agent's own `Bail out!` reason. */
+  readonly problem?: string;
+}
+
+type Ended =
+  { readonly ok: true; readonly result: ExecResult } | { readonly ok: false; readonly error: unknown };
+
+export function openAgentSession(cluster: ProbeCluster, agent: AgentPod): AgentSession {
+  let deliver: (stdin: string) => void = () => undefined;
+  const stdin = new Promise<string>((resolve) => {
+    deliver = resolve;
+  });
+  const output = new OutputLines();
+  const exec = cluster.execInAgent(agent, PROBE_COMMAND, stdin, (text) => output.push(text));
+  // Settled here, awaited later: an exec that fails before its batch is sent is not an unhandled rejection.
+  const ended: Promise<Ended> = exec.then(
+    (result) => ({ ok: true, result }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+  let sent = false;
+  return {
+    agent,
+    async run(batch, onResponse) {
+      if (sent) throw new Error(`the session with ${agent.namespace}/${agent.name} already ran a batch`);
+      sent = true;
+      output.onResponse = onResponse;
+      deliver(encodeBatch(batch));
+      const end = await ended;
+      if (!end.ok) throw end.error;
+      output.end();
+      const { exitCode, stderr } = end.result;
+      return { exitCode, stderr, ...(output.problem === undefined ? {} : { problem: output.problem }) };
+    },
+    async close() {
+      if (sent) return;
+      sent = true;
+      deliver(encodeBatch({ version: AGENT_PROTOCOL_VERSION, requests: [] }));
+      await ended;
+    },
+  };
+}
+
+/** The agent's stdout, split into lines as chunks come and read as the protocol's events. */
+class OutputLines {
+  onResponse: (response: AgentResponse) => void = () => undefined;
+  problem: string | undefined;
+  private readonly reader = new AgentOutputReader();
+  private partial = '';
+
+  push(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  end(): void {
+    if (this.partial !== '') this.line(this.partial);
+    this.partial = '';
+  }
+
+  private line(text: string): void {
+    if (this.problem !== undefined) return;
+    try {
+      const event = this.reader.line(text);
+      if (event?.kind === 'result') this.onResponse(event.response);
+      if (event?.kind === 'bail') this.problem = `the agent bailed out: ${event.reason}`;
+    } catch (error) {
+      this.problem = `the agent's output could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+}

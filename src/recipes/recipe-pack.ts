@@ -1,0 +1,32 @@
+/** A Network Policy Recipe as a regression pack, loaded and mapped into its own namespaces. */
+import type { ExternalHost, ManifestObject } from '../cluster/index.js';
+import type { Suite } from '../suite/index.js';
+
+export interface RecipePack {
+  /** The folder's name, the recipe's file name without `.md`: `02a-allow-all-traffic-to-an-application`. */
+  readonly id: string;
+  /** The recipe's heading: `ALLOW all traffic to an application`. */
+  readonly title: string;
+  /** The recipe's page, when the suite names it. */
+  readonly source?: string;
+  /** The recipe's namespace → the namespace it runs in. */
+  readonly namespaces: ReadonlyMap<string, string>;
+  /** setup.yaml for the API server: a Namespace for every namespace the pack uses, then the rest. */
+  readonly setupObjects: readonly ManifestObject[];
+  /** policy.yaml: the recipe's NetworkPolicies, applied once the setup's pods are Ready. */
+  readonly policyObjects: readonly ManifestObject[];
+  /** setup.yaml's outside hosts (kind ExternalHost), which only the lab can make. */
+  readonly externalHosts: readonly ExternalHost[];
+  /** Every object above, outside hosts included: what the model reads offline. */
+  readonly manifests: readonly ManifestObject[];
+  /** policy.yaml as written, in the recipe's own namespaces, for `recipes show`. */
+  readonly policyText: string;
+  /** suite.yaml with its endpoints mapped; every assertion's origin is the recipe. */
+  readonly suite: Suite;
+  /** suite.yaml as written, in the recipe's own namespaces, for `recipes show`. */
+  readonly writtenSuite: Suite;
+}
+
+export type RecipeLoad =
+  | { readonly ok: true; readonly pack: RecipePack }
+  | { readonly ok: false; readonly problems: readonly string[] };

@@ -1,0 +1,83 @@
+/**
+ * Clusters to generate from, and the check every generated suite must pass: planned
+ * and run through the model on its own, each assertion holds (so no assertion mixes
+ * verdicts, and none expects what the policies do not say).
+ */
+import assert from 'node:assert/strict';
+import { readManifests, stateFromManifests } from '../../src/cluster/index.js';
+import { NAMESPACE_NAME_LABEL } from '../../src/policy/index.js';
+import type { ClusterState, NetworkPolicyManifest } from '../../src/policy/index.js';
+import { planProbes, predict } from '../../src/probe/index.js';
+import type { Assertion, Suite } from '../../src/suite/index.js';
+import { BUILT_IN_DEFAULTS } from '../../src/suite/index.js';
+import { cluster, manifest, policy } from '../policy/fixtures.js';
+
+export const EXAMPLE_MANIFESTS = new URL('../../suites/manifests/', import.meta.url).pathname;
+
+export async function exampleState(): Promise<ClusterState> {
+  const read = await readManifests([EXAMPLE_MANIFESTS]);
+  assert.deepEqual(read.errors, []);
+  const built = stateFromManifests(read.objects);
+  assert.deepEqual(built.errors, []);
+  return built.state;
+}
+
+/** The x/y/z fixture (pods a, b, c in each; y is `team: ops`) under the given policies. */
+export function clusterWith(...policies: NetworkPolicyManifest[]): ClusterState {
+  return withNamespaceNames(cluster(policies.map((m) => policy(m, m.metadata.namespace))));
+}
+
+export { manifest };
+
+/**
+ * Namespaces labelled with their name, as the API server (and the manifest reader) label
+ * them: the planner matches namespace selectors on the labels it is given.
+ */
+export function withNamespaceNames(state: ClusterState): ClusterState {
+  return {
+    ...state,
+    namespaces: state.namespaces.map((ns) => ({
+      ...ns,
+      labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name },
+    })),
+  };
+}
+
+export function suiteOf(assertions: readonly Assertion[], file = 'generated.yaml'): Suite {
+  const location = { file, line: 0, col: 0 };
+  return {
+    file,
+    name: 'generated',
+    location,
+    defaults: BUILT_IN_DEFAULTS,
+    setup: [],
+    recipes: [],
+    generate: false,
+    assertions,
+  };
+}
+
+/** Fails with the names of the assertions that do not hold against the model. */
+export function assertAllHold(suites: readonly Suite[], state: ClusterState): void {
+  const result = predict(planProbes(suites, state), state, { target: 'test' });
+  const failing = result.suites
+    .flatMap((s) => s.assertions)
+    .filter((a) => a.outcome !== 'pass')
+    .map((a) => `${a.assertion.name}: ${a.outcome} ${a.reason ?? ''}`);
+  assert.deepEqual(failing, []);
+}
+
+/** The one generated assertion with this name. */
+export function named(assertions: readonly Assertion[], name: string): Assertion {
+  const found = assertions.filter((a) => a.name === name);
+  assert.equal(
+    found.length,
+    1,
+    `one assertion named "${name}" among:\n${assertions.map((a) => a.name).join('\n')}`,
+  );
+  return found[0] as Assertion;
+}
+
+export function tagsOf(assertion: Assertion): readonly string[] {
+  return assertion.origin.kind === 'generated' ? assertion.origin.tags : [];
+}

@@ -1,0 +1,253 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RunInterrupted, runLive } from '../../src/probe/index.js';
+import type { LiveRunOptions, RunResult } from '../../src/probe/index.js';
+import { parseSuiteText } from '../../src/suite/index.js';
+import type { Suite } from '../../src/suite/index.js';
+import { ModelCluster } from './model-cluster.js';
+
+/** Two nodes; in `app`, a client and two servers behind default-deny-ingress, http open to the client. */
+const MANIFESTS = `
+apiVersion: v1
+kind: Node
+metadata: {name: n0}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n1}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: app}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: app, labels: {role: client}}
+spec: {nodeName: n0, containers: [{name: c, image: busybox}]}
+status: {podIP: 10.0.0.1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: server-0, namespace: app, labels: {role: server}}
+spec:
+  nodeName: n0
+  containers: [{name: s, image: nginx, ports: [{name: http, containerPort: 8080}, {containerPort: 9090}]}]
+status: {podIP: 10.0.0.2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: server-1, namespace: app, labels: {role: server}}
+spec:
+  nodeName: n1
+  containers: [{name: s, image: nginx, ports: [{name: http, containerPort: 8080}, {containerPort: 9090}]}]
+status: {podIP: 10.0.1.2}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-ingress, namespace: app}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: http-from-clients, namespace: app}
+spec:
+  podSelector: {matchLabels: {role: server}}
+  ingress: [{from: [{podSelector: {matchLabels: {role: client}}}], ports: [{port: http}]}]
+`;
+
+const EXISTING_PODS_SUITE = `
+apiVersion: netpol-assert/v1
+kind: Suite
+metadata: {name: existing}
+assertions:
+  - from app/role=client to app/role=server:8080 expect allow
+  - from app/role=client to app/role=server:9090 expect deny
+`;
+
+function suitesOf(text: string): Suite[] {
+  const { suites, errors } = parseSuiteText(text, 'suite.yaml');
+  assert.deepEqual(errors, []);
+  return suites;
+}
+
+function options(overrides: Partial<LiveRunOptions> = {}): LiveRunOptions {
+  return {
+    image: 'agent:test',
+    readyTimeoutMs: 1_000,
+    settleSeconds: 0,
+    keepAgent: false,
+    explain: () => 'explained',
+    ...overrides,
+  };
+}
+
+function outcomes(result: RunResult): string[] {
+  return result.suites.flatMap((s) => s.assertions.map((a) => `${a.assertion.expect} ${a.outcome}`));
+}
+
+test('a run whose pods all exist creates no run objects and removes none, then removes the agent', async () => {
+  const cluster = new ModelCluster(MANIFESTS);
+  const result = await runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options());
+  assert.deepEqual(outcomes(result), ['allow pass', 'deny pass']);
+  assert.equal(result.suites[0]?.assertions[0]?.pairs.length, 2);
+  assert.ok(
+    !cluster.events.some((e) => e.startsWith('createRunObjects') || e.startsWith('removeRunObjects')),
+  );
+  assert.equal(cluster.events.at(-1), 'removeAgent');
+});
+
+test('the agent is found and its execs opened while the cluster is still being read', async () => {
+  const cluster = new ModelCluster(MANIFESTS, { snapshotMs: 30 });
+  await runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options());
+  const at = (event: string) => cluster.events.indexOf(event);
+  assert.ok(at('ensureAgent') < at('snapshot:end'), cluster.events.join(', '));
+  assert.ok(at('exec:open n0') < at('snapshot:end'), cluster.events.join(', '));
+  assert.ok(at('exec:open n1') < at('snapshot:end'), cluster.events.join(', '));
+});
+
+test('each node gets one batch: its sources probes and its destinations listener checks', async () => {
+  const cluster = new ModelCluster(MANIFESTS);
+  await runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options());
+  // The client on n0 probes 2 servers × 2 ports; each server checks its 2 ports on its own node.
+  assert.deepEqual(
+    [...cluster.batches].sort((a, b) => a.node.localeCompare(b.node)),
+    [
+      { node: 'n0', requests: 6 },
+      { node: 'n1', requests: 2 },
+    ],
+  );
+});
+
+test('a node with an agent but nothing to probe gets an empty batch, so its exec ends', async () => {
+  const cluster = new ModelCluster(MANIFESTS);
+  const suite = `
+apiVersion: netpol-assert/v1
+kind: Suite
+metadata: {name: one-node}
+assertions: [from pod:app/client to pod:app/server-0:8080 expect allow]
+`;
+  const result = await runLive(suitesOf(suite), cluster, options());
+  assert.deepEqual(outcomes(result), ['allow pass']);
+  assert.deepEqual(
+    cluster.batches.find((b) => b.node === 'n1'),
+    { node: 'n1', requests: 0 },
+  );
+});
+
+test('answers split across output chunks anywhere are read whole', async () => {
+  for (const chunkLength of [1, 7, 64]) {
+    const cluster = new ModelCluster(MANIFESTS, { chunkLength });
+    const result = await runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options());
+    assert.deepEqual(outcomes(result), ['allow pass', 'deny pass'], `chunks of ${chunkLength}`);
+  }
+});
+
+test('a source with no pod gets a probe pod of the agent image for the run, which the run removes', async () => {
+  const cluster = new ModelCluster(MANIFESTS);
+  const suite = `
+apiVersion: netpol-assert/v1
+kind: Suite
+metadata: {name: synthetic}
+assertions: [from app/role=stranger to app/role=server:8080 expect deny]
+`;
+  const result = await runLive(suitesOf(suite), cluster, options());
+  assert.deepEqual(outcomes(result), ['deny pass']);
+  const created = cluster.events.find((e) => e.startsWith('createRunObjects'));
+  const runId = created?.split(' ')[1]?.replace(':', '');
+  assert.match(created ?? '', /app\/npa-\S+ \(agent:test\)$/);
+  assert.ok(cluster.events.includes(`removeRunObjects ${runId}`), cluster.events.join(', '));
+});
+
+test('with keepAgent the agent stays installed', async () => {
+  const cluster = new ModelCluster(MANIFESTS);
+  await runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options({ keepAgent: true }));
+  assert.ok(!cluster.events.includes('removeAgent'));
+});
+
+test('an agent that stops answering leaves the rest inconclusive with its reason, never passed', async () => {
+  const cluster = new ModelCluster(MANIFESTS, { bailAfter: 1 });
+  const result = await runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options());
+  const pairs = result.suites.flatMap((s) => s.assertions).flatMap((a) => a.pairs);
+  const unanswered = pairs.filter((p) => p.observations[0] === 'error');
+  assert.ok(unanswered.length > 0);
+  for (const pair of unanswered) {
+    assert.equal(pair.outcome, 'inconclusive');
+    assert.match(pair.reason ?? '', /gave no answer \(exit 1\): the agent bailed out: the helper died/);
+  }
+});
+
+test('a run that cannot read the cluster still closes the agent sessions and removes the agent, and fails with the read error', async () => {
+  const cluster = new ModelCluster(MANIFESTS, {
+    snapshotFails: 'the API server is gone',
+    removeAgentFails: 'still gone',
+  });
+  const logged: string[] = [];
+  await assert.rejects(
+    runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options({ log: (line) => logged.push(line) })),
+    /the API server is gone/,
+  );
+  assert.deepEqual(
+    cluster.batches.map((b) => b.requests),
+    [0, 0],
+  );
+  assert.ok(cluster.events.includes('removeAgent'));
+  assert.ok(logged.some((line) => /could not remove everything this run made: still gone/.test(line)));
+});
+
+test('each step logs what it did and how long it took', async () => {
+  const cluster = new ModelCluster(MANIFESTS);
+  const logged: string[] = [];
+  await runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options({ log: (line) => logged.push(line) }));
+  for (const step of [
+    /^read the cluster: 3 running pod\(s\)/,
+    /^agent ready on 2 node\(s\)/,
+    /^probed: 4 pair\(s\)/,
+  ]) {
+    const line = logged.find((l) => step.test(l));
+    assert.match(line ?? `nothing like ${step}`, /\(\d+ ms\)$/);
+  }
+});
+
+test('a run interrupted while reading the cluster stops with RunInterrupted after closing the sessions and removing the agent', async () => {
+  const cluster = new ModelCluster(MANIFESTS, { snapshotMs: 30 });
+  const interrupt = new AbortController();
+  setTimeout(() => interrupt.abort('SIGINT'), 5);
+  await assert.rejects(
+    runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options(), interrupt.signal),
+    RunInterrupted,
+  );
+  assert.deepEqual(
+    cluster.batches.map((b) => b.requests),
+    [0, 0],
+  );
+  assert.equal(cluster.events.at(-1), 'removeAgent');
+});
+
+test('a run that must wait for probe pods ends the execs it opened early and opens new ones once the pods are Ready', async () => {
+  const cluster = new ModelCluster(MANIFESTS, { snapshotMs: 20 });
+  const suite = `
+apiVersion: netpol-assert/v1
+kind: Suite
+metadata: {name: synthetic}
+assertions: [from app/role=stranger to app/role=server:8080 expect deny]
+`;
+  const result = await runLive(suitesOf(suite), cluster, options());
+  assert.deepEqual(outcomes(result), ['deny pass']);
+  const created = cluster.events.findIndex((e) => e.startsWith('createRunObjects'));
+  const opens = cluster.events.flatMap((e, index) => (e.startsWith('exec:open') ? [index] : []));
+  assert.equal(opens.length, 4, cluster.events.join(', '));
+  assert.ok(
+    opens.slice(0, 2).every((index) => index < created),
+    cluster.events.join(', '),
+  );
+  assert.ok(
+    opens.slice(2).every((index) => index > created),
+    cluster.events.join(', '),
+  );
+  const [early, late] = [cluster.batches.slice(0, 2), cluster.batches.slice(2)];
+  assert.deepEqual(
+    early.map((b) => b.requests),
+    [0, 0],
+  );
+  assert.ok(late.some((b) => b.requests > 0));
+});
