@@ -3,6 +3,7 @@ import { ClusterUnavailableError } from '../cluster/index.js';
 import { formatGeneratedSuite } from '../generate/index.js';
 import type { ClusterState } from '../policy/index.js';
 import { generateAssertions } from '../probe/index.js';
+import type { OutsideHost } from '../probe/index.js';
 import type { CommandContext, CommandFactory } from './command.js';
 import { connectCluster, withClusterOptions } from './cluster-options.js';
 import type { ClusterOptions } from './cluster-options.js';
@@ -14,6 +15,7 @@ type GenerateArgs = ClusterOptions & {
   'from-cluster': boolean;
   name: string;
   'address-sources'?: boolean;
+  live: boolean;
 };
 
 /** metadata.name of a suite (schemas/suite.schema.json). */
@@ -35,6 +37,12 @@ export const generateCommand: CommandFactory<GenerateArgs> = (context, setExit) 
         describe: "read a live cluster's policies (--kubeconfig, --context or --lab)",
       })
       .option('name', { type: 'string', default: 'generated', describe: "the suite's metadata.name" })
+      .option('live', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'keep only cases traffic can show: destinations that declare the port, and of outside addresses only the ExternalHosts of --state',
+      })
       .option('address-sources', {
         type: 'boolean',
         describe:
@@ -59,7 +67,8 @@ async function generate(args: GenerateArgs, context: CommandContext): Promise<nu
   const source = await readPolicies(args, context);
   if (typeof source === 'number') return source;
   const assertions = generateAssertions(source.state, {
-    addressSources: args['address-sources'] ?? !args['from-cluster'],
+    addressSources: args['address-sources'] ?? (!args['from-cluster'] && !args.live),
+    ...(args.live ? { live: { outsideHosts: source.outsideHosts } } : {}),
   });
   const policies = source.state.policies.length;
   const header = [
@@ -74,16 +83,19 @@ async function generate(args: GenerateArgs, context: CommandContext): Promise<nu
 async function readPolicies(
   args: GenerateArgs,
   context: CommandContext,
-): Promise<{ state: ClusterState; where: string } | number> {
+): Promise<{ state: ClusterState; outsideHosts: readonly OutsideHost[]; where: string } | number> {
   if (!args['from-cluster']) {
     const paths = args.state ?? [];
     const loaded = await loadState(paths, context);
-    return loaded ? { state: loaded.state, where: `in --state ${paths.join(' ')}` } : ExitCode.badInput;
+    return loaded
+      ? { state: loaded.state, outsideHosts: loaded.externalHosts, where: `in --state ${paths.join(' ')}` }
+      : ExitCode.badInput;
   }
   try {
     const cluster = connectCluster(args);
     const snapshot = await cluster.snapshot();
-    return { state: snapshot.state, where: `in cluster ${cluster.name}` };
+    // A cluster does not say which outside addresses answer: no case goes to one.
+    return { state: snapshot.state, outsideHosts: [], where: `in cluster ${cluster.name}` };
   } catch (error) {
     if (!(error instanceof ClusterUnavailableError)) throw error;
     context.stderr.write(`netpol-assert: ${error.message}\n`);

@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import type { ClusterState } from '../policy/index.js';
 import { describeEndpoint, mergeGenerated } from '../probe/index.js';
-import type { Contradiction } from '../probe/index.js';
+import type { Contradiction, LiveGeneration } from '../probe/index.js';
 import { renderVerdict } from '../report/index.js';
 import type { Suite } from '../suite/index.js';
 import type { CommandContext } from './command.js';
@@ -38,7 +38,8 @@ export function needsModel(suites: readonly Suite[], options: GenerationOptions)
 
 /**
  * The suites with their generated cases; undefined when `--strict` found a contradiction
- * (already reported). `addressSources` is off for live runs, which cannot send from an address.
+ * (already reported). `addressSources` is off for live runs, which cannot send from an address;
+ * `live` keeps only generated cases traffic can show.
  */
 export function applyGeneration(
   suites: readonly Suite[],
@@ -46,12 +47,14 @@ export function applyGeneration(
   options: GenerationOptions,
   context: CommandContext,
   addressSources: boolean,
+  live?: LiveGeneration,
 ): Suite[] | undefined {
   if (!needsModel(suites, options)) return [...suites];
   const merged = mergeGenerated(suites, state, {
     all: options.generate,
     checkAll: options.strict,
     addressSources,
+    ...(live ? { live } : {}),
   });
   const severity = options.strict ? 'error' : 'warning';
   for (const contradiction of merged.contradictions)

@@ -83,7 +83,10 @@ async function run(args: RunArgs, context: CommandContext): Promise<number> {
     const cluster = target.cluster;
     // Generated cases and contradictions come from the policies in force, before anything runs.
     const merged = needsModel(suites, args)
-      ? applyGeneration(suites, (await cluster.snapshot()).state, args, context, false)
+      ? applyGeneration(suites, (await cluster.snapshot()).state, args, context, false, {
+          // A cluster does not say which outside addresses answer: no generated case goes to one.
+          outsideHosts: [],
+        })
       : suites;
     if (!merged) return ExitCode.badInput;
     const live = {

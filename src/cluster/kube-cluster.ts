@@ -86,25 +86,22 @@ export class KubeCluster implements ProbeCluster {
         this.listWorkloads(),
       ]),
     );
-    // A namespace being deleted is on its way out: a run can put nothing in it, so it is not planned with.
-    const leaving = new Set(namespaces.items.filter(isTerminating).map((ns) => ns.metadata?.name));
-    const running = pods.items.filter(
-      (pod) =>
-        isRunning(pod) &&
-        pod.metadata?.namespace !== AGENT_NAMESPACE &&
-        !leaving.has(pod.metadata?.namespace),
-    );
+    // Left out of what is tested: a namespace being deleted (a run can put nothing in it),
+    // and the agent's own, which probes must never be planned into.
+    const excluded = new Set(namespaces.items.filter(isTerminating).map((ns) => ns.metadata?.name));
+    excluded.add(AGENT_NAMESPACE);
+    const tested = namespaces.items.filter((ns) => !excluded.has(ns.metadata?.name));
+    const running = pods.items.filter((pod) => isRunning(pod) && !excluded.has(pod.metadata?.namespace));
+    // Every namespaced object too: one that names a namespace brings that namespace back.
+    const inTested = (object: { metadata?: { namespace?: string } }): boolean =>
+      !excluded.has(object.metadata?.namespace);
     const objects = [
-      ...wire(
-        'Namespace',
-        'v1',
-        namespaces.items.filter((ns) => !isTerminating(ns)),
-      ),
+      ...wire('Namespace', 'v1', tested),
       ...wire('Node', 'v1', nodes.items),
       ...wire('Pod', 'v1', running),
-      ...wire('Service', 'v1', services.items),
-      ...wire('NetworkPolicy', 'networking.k8s.io/v1', policies.items),
-      ...workloads,
+      ...wire('Service', 'v1', services.items.filter(inTested)),
+      ...wire('NetworkPolicy', 'networking.k8s.io/v1', policies.items.filter(inTested)),
+      ...workloads.filter(inTested),
     ];
     const built = stateFromManifests(objects.map(asManifestObject(this.name)), { expandWorkloads: false });
     if (built.errors.length > 0) {

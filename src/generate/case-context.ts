@@ -28,7 +28,11 @@ export interface RuleContext extends PolicyContext {
   readonly index: number;
 }
 
-export const DEFAULT_OPTIONS: Required<GenerateOptions> = { addressSources: true, maxPairs: 16 };
+export const DEFAULT_OPTIONS: Required<GenerateOptions> = {
+  addressSources: true,
+  maxPairs: 16,
+  outsideAddresses: [],
+};
 
 export function policyContext(
   policy: NetworkPolicy,

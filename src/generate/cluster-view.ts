@@ -15,7 +15,14 @@ export class ClusterView {
   private readonly podsByNamespace: ReadonlyMap<string, readonly Pod[]>;
   private readonly addresses: ReadonlySet<string>;
 
-  constructor(readonly state: ClusterState) {
+  /**
+   * `outsideAddresses`: addresses known to answer outside the cluster (the lab's outside
+   * hosts). Cases pick them first, so that they can be shown with traffic.
+   */
+  constructor(
+    readonly state: ClusterState,
+    readonly outsideAddresses: readonly string[] = [],
+  ) {
     this.namespaces = [...state.namespaces]
       .map((ns) => ({ name: ns.name, labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name } }))
       .sort((a, b) => compareText(a.name, b.name));

@@ -27,7 +27,7 @@ const RULE_FAMILIES: readonly ((context: RuleContext) => GeneratedCase[])[] = [
 ];
 
 export function generateCases(state: ClusterState, options: GenerateOptions = {}): GeneratedCase[] {
-  const view = new ClusterView(state);
+  const view = new ClusterView(state, options.outsideAddresses);
   const settings = { ...DEFAULT_OPTIONS, ...options };
   const cases: GeneratedCase[] = [];
   for (const policy of [...state.policies].sort(comparePolicies)) {

@@ -38,4 +38,6 @@ export interface GenerateOptions {
    * narrowed (to one namespace, one pod's labels, one pod). Default 16.
    */
   readonly maxPairs?: number;
+  /** Outside addresses known to answer (the lab's outside hosts): ipBlock cases pick them first. */
+  readonly outsideAddresses?: readonly string[];
 }

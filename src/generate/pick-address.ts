@@ -1,7 +1,7 @@
 /**
  * Addresses for ipBlock cases: one inside the block and outside every `except`, one
- * inside each `except`, one outside the block. Documentation addresses come first (the
- * lab's outside hosts live there); an address a pod or node of the cluster uses is never
+ * inside each `except`, one outside the block. Known outside hosts come first, then
+ * documentation addresses (where the lab's outside hosts live); an address a pod or node of the cluster uses is never
  * picked, since it would stand for that pod or node rather than an outside host.
  */
 import type { Cidr } from '../policy/index.js';
@@ -36,6 +36,7 @@ export function admittedAddress(
 /** An address the block admits: inside it, outside its excepts. */
 export function addressInside(block: Cidr, except: readonly Cidr[], view: ClusterView): string | undefined {
   const candidates = [
+    ...view.outsideAddresses,
     ...DOCUMENTATION[block.family],
     firstHostAddress(block),
     ...except.map((e) => shifted(lastAddress(e), 1)),
@@ -47,7 +48,12 @@ export function addressInside(block: Cidr, except: readonly Cidr[], view: Cluste
 
 /** An address inside an `except` block (which the API server requires to lie inside the block). */
 export function addressInExcept(except: Cidr, view: ClusterView): string | undefined {
-  const candidates = [...DOCUMENTATION[except.family], firstHostAddress(except), lastAddress(except)];
+  const candidates = [
+    ...view.outsideAddresses,
+    ...DOCUMENTATION[except.family],
+    firstHostAddress(except),
+    lastAddress(except),
+  ];
   return firstFree(candidates, (ip) => contains(except, ip), view);
 }
 
@@ -55,6 +61,7 @@ export function addressInExcept(except: Cidr, view: ClusterView): string | undef
 export function addressOutside(block: Cidr, view: ClusterView): string | undefined {
   if (block.prefix === 0) return undefined;
   const candidates = [
+    ...view.outsideAddresses,
     ...DOCUMENTATION[block.family],
     firstHostAddress(sibling(block)),
     shifted(lastAddress(block), 1),

@@ -8,12 +8,12 @@
 import { caseAssertion, generateCases } from '../generate/index.js';
 import type { GenerateOptions } from '../generate/index.js';
 import { NAMESPACE_NAME_LABEL, PolicyEngine } from '../policy/index.js';
-import type { ClusterState } from '../policy/index.js';
+import type { ClusterState, ContainerPort } from '../policy/index.js';
 import { BUILT_IN_DEFAULTS } from '../suite/index.js';
 import type { Assertion, Expectation, Suite } from '../suite/types.js';
 import { narrowAssertion } from './narrow-assertion.js';
 import { planProbes } from './plan.js';
-import type { PlannedAssertion, ProbePlan } from './plan.js';
+import type { PlannedAssertion, ProbePair, ProbePlan } from './plan.js';
 import { stateWithSynthetics, trafficOf } from './predict.js';
 
 export interface SettledSuites {
@@ -57,8 +57,28 @@ function evaluate(suites: readonly Suite[], state: ClusterState): Evaluation {
  * narrowed in a small plan of their own (cheap), and then the whole is planned again,
  * until every generated case agrees in the plan it will run in.
  */
-export function settleGenerated(suites: readonly Suite[], cluster: ClusterState): SettledSuites {
+/**
+ * For cases meant to run as traffic: keep only those whose every destination answers,
+ * among outside addresses only `outsideHosts`. Offline, every case the model can judge
+ * is kept.
+ */
+export interface LiveGeneration {
+  readonly outsideHosts: readonly OutsideHost[];
+}
+
+/** An address outside the cluster that answers on these ports (the lab's ExternalHosts). */
+export interface OutsideHost {
+  readonly address: string;
+  readonly ports: readonly ContainerPort[];
+}
+
+export function settleGenerated(
+  suites: readonly Suite[],
+  cluster: ClusterState,
+  live?: LiveGeneration,
+): SettledSuites {
   const state = withNamespaceNames(cluster);
+  const answers = live ? answeringDestinations(live.outsideHosts) : () => true;
   let current: readonly Suite[] = suites;
   let dropped = 0;
   for (let round = 0; ; round++) {
@@ -68,7 +88,9 @@ export function settleGenerated(suites: readonly Suite[], cluster: ClusterState)
       ...suite,
       assertions: assertions.map((planned) => {
         const expect =
-          planned.assertion.origin.kind === 'generated' ? uniformVerdict(planned, whole.allowed) : undefined;
+          planned.assertion.origin.kind === 'generated' && planned.pairs.every(answers)
+            ? uniformVerdict(planned, whole.allowed)
+            : undefined;
         if (planned.assertion.origin.kind === 'generated' && expect === undefined)
           unsettled.add(planned.assertion);
         return expect === undefined ? planned.assertion : { ...planned.assertion, expect };
@@ -149,6 +171,22 @@ function scratchSuite(assertions: readonly Assertion[]): Suite {
   };
 }
 
+/**
+ * A generated case is kept only when it can be shown with traffic: its destination must
+ * answer on the port (a pod that declares it, a responder the run creates, or a known
+ * outside host), or a deny could never be told from a dead port and the case would only
+ * ever be inconclusive.
+ */
+function answeringDestinations(outsideHosts: readonly OutsideHost[]): (pair: ProbePair) => boolean {
+  const serves = (ports: readonly ContainerPort[], pair: ProbePair): boolean =>
+    ports.some((p) => p.port === pair.port && p.protocol === pair.protocol);
+  return (pair) => {
+    const destination = pair.destination;
+    if (destination.kind === 'pod') return serves(destination.pod.ports, pair);
+    return outsideHosts.some((host) => host.address === destination.ip && serves(host.ports, pair));
+  };
+}
+
 /** The verdict every pair gives; undefined when they differ or there is nothing to probe. */
 function uniformVerdict(
   planned: PlannedAssertion,
@@ -163,6 +201,8 @@ function uniformVerdict(
 export interface GenerateAssertionsOptions extends GenerateOptions {
   /** Where reports place the assertions until they are written to a file. */
   readonly file?: string;
+  /** Set for suites meant to run as traffic (see LiveGeneration). */
+  readonly live?: LiveGeneration;
 }
 
 /** Where generated assertions stand before they are written to a suite file. */
@@ -175,6 +215,9 @@ export function generateAssertions(
 ): Assertion[] {
   const location = { file: options.file ?? GENERATED_FILE, line: 0, col: 0 };
   const settings = { timeoutMs: BUILT_IN_DEFAULTS.timeoutMs, attempts: BUILT_IN_DEFAULTS.attempts, location };
-  const candidates = generateCases(state, options).map((c) => caseAssertion(c, 'allow', settings));
-  return [...(settleGenerated([scratchSuite(candidates)], state).suites[0]?.assertions ?? [])];
+  const outsideAddresses = options.live?.outsideHosts.map((host) => host.address);
+  const candidates = generateCases(state, { ...options, outsideAddresses }).map((c) =>
+    caseAssertion(c, 'allow', settings),
+  );
+  return [...(settleGenerated([scratchSuite(candidates)], state, options.live).suites[0]?.assertions ?? [])];
 }

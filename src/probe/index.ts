@@ -10,6 +10,7 @@ export type { PredictOptions } from './predict.js';
 
 // Generated cases: their expectations from the model, and merged into suites.
 export { generateAssertions, GENERATED_FILE, settleGenerated } from './expect-generated.js';
+export type { LiveGeneration, OutsideHost } from './expect-generated.js';
 export type { GenerateAssertionsOptions, SettledSuites } from './expect-generated.js';
 export { mergeGenerated } from './merge-generated.js';
 export type { Contradiction, MergedSuites, MergeOptions } from './merge-generated.js';

@@ -10,6 +10,7 @@ import type { GeneratedCase, GenerateOptions } from '../generate/index.js';
 import type { ClusterState, PolicyVerdict } from '../policy/index.js';
 import type { Assertion, Suite } from '../suite/types.js';
 import { settleGenerated } from './expect-generated.js';
+import type { LiveGeneration } from './expect-generated.js';
 import type { SettledSuites } from './expect-generated.js';
 import type { ProbePair } from './plan.js';
 import { stateWithSynthetics, trafficOf } from './predict.js';
@@ -19,6 +20,8 @@ export interface MergeOptions extends GenerateOptions {
   readonly all?: boolean;
   /** Check every suite's own assertions against the model, also where nothing is generated. */
   readonly checkAll?: boolean;
+  /** Set for runs as traffic (see LiveGeneration). */
+  readonly live?: LiveGeneration;
 }
 
 /** One of a suite's own assertions whose expectation the model contradicts. */
@@ -50,10 +53,12 @@ export function mergeGenerated(
   const wanted = (suite: Suite): boolean => options.all === true || suite.generate;
   const checked = (suite: Suite): boolean => options.checkAll === true || wanted(suite);
   if (!suites.some(checked)) return { suites: [...suites], generated: 0, contradictions: [], state };
-  const cases = suites.some(wanted) ? generateCases(state, options) : [];
+  const outsideAddresses = options.live?.outsideHosts.map((host) => host.address);
+  const cases = suites.some(wanted) ? generateCases(state, { ...options, outsideAddresses }) : [];
   const settled = settleGenerated(
     suites.map((suite) => (wanted(suite) ? withCases(suite, cases) : suite)),
     state,
+    options.live,
   );
   const generated = settled.suites
     .flatMap((suite) => suite.assertions)

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -197,5 +197,34 @@ describe('the example suites against a lab that enforces policies fully', { skip
     const second = await runCli(args);
     assert.equal(second.exitCode, 0, second.stdout + second.stderr);
     assert.match(second.stdout, /2 assertions: 2 passed/);
+  });
+
+  test('a suite generated from the example manifests (generate --live) passes as traffic, negative and ipBlock cases included', async () => {
+    const generated = await runCli(['generate', '--live', '--state', 'suites/manifests']);
+    assert.equal(generated.exitCode, 0, generated.stderr);
+    assert.match(generated.stdout, /ipBlock|ip-block/);
+    assert.match(generated.stdout, /negative/);
+    const dir = await mkdtemp(join(tmpdir(), 'npa-e2e-generated-'));
+    try {
+      const file = join(dir, 'generated.yaml');
+      await writeFile(file, generated.stdout);
+      const run = await runCli([file, '--lab', LAB, '--reporter', 'pretty']);
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      const count = (generated.stdout.match(/^ {2}- name:/gm) ?? []).length;
+      assert.ok(count >= 20, `${count} generated cases`);
+      assert.match(run.stdout, new RegExp(`${count} assertions: ${count} passed`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('run --generate merges the generated cases into the example suites, and they all hold', async () => {
+    const run = await runCli(['suites/', '--lab', LAB, '--generate']);
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const summary = /^# (\d+) passed of (\d+) assertions/m.exec(run.stdout);
+    assert.ok(
+      summary && Number(summary[1]) === Number(summary[2]) && Number(summary[2]) > 24,
+      run.stdout.slice(-300),
+    );
   });
 });
