@@ -1,5 +1,6 @@
 /** Option groups shared by several commands (nx's `with…Options` builders). */
 import type { Argv } from 'yargs';
+import { DEFAULT_AGENT_IMAGE } from '../cluster/run-manifests.js';
 
 export const REPORTER_NAMES = ['pretty', 'tap', 'junit', 'github', 'json'] as const;
 export type ReporterChoice = (typeof REPORTER_NAMES)[number];
@@ -37,4 +38,39 @@ export function withStateOptions<T>(args: Argv<T>): Argv<T & StateOptions> {
     demandOption: true,
     describe: 'folder or file of Kubernetes manifests describing the cluster (repeatable)',
   }) as Argv<T & StateOptions>;
+}
+
+/** How a live run behaves: `run` and `recipes run` share these. */
+export interface LiveRunArgs {
+  image: string;
+  'keep-agent': boolean;
+  settle: number;
+  'ready-timeout': number;
+}
+
+export function withLiveRunOptions<T>(
+  args: Argv<T>,
+  readyWhat = 'the probe and agent pods',
+): Argv<T & LiveRunArgs> {
+  return args
+    .option('image', {
+      type: 'string',
+      default: DEFAULT_AGENT_IMAGE,
+      describe: 'agent image (private registries)',
+    })
+    .option('keep-agent', {
+      type: 'boolean',
+      default: false,
+      describe: 'leave the agent installed after the run',
+    })
+    .option('settle', {
+      type: 'number',
+      default: 0,
+      describe: 'retry pairs that disagree with their expectation for up to S seconds (policy propagation)',
+    })
+    .option('ready-timeout', {
+      type: 'number',
+      default: 120,
+      describe: `seconds to wait for ${readyWhat}`,
+    }) as Argv<T & LiveRunArgs>;
 }

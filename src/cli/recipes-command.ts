@@ -5,7 +5,7 @@
  * with `--repeat N` it prints the seed study's ✓/❌/~ matrix instead of a report.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { ClusterUnavailableError, DEFAULT_AGENT_IMAGE } from '../cluster/index.js';
+import { ClusterUnavailableError } from '../cluster/index.js';
 import { RunInterrupted } from '../probe/index.js';
 import {
   allPassed,
@@ -25,8 +25,8 @@ import { withClusterOptions } from './cluster-options.js';
 import type { ClusterOptions } from './cluster-options.js';
 import { ExitCode } from './exit-codes.js';
 import { abortOnSignals } from './interrupt.js';
-import { withReportOptions } from './options.js';
-import type { ReportOptions } from './options.js';
+import { withLiveRunOptions, withReportOptions } from './options.js';
+import type { LiveRunArgs, ReportOptions } from './options.js';
 import { writeReports } from './output.js';
 
 interface ShowArgs {
@@ -37,11 +37,7 @@ type RunArgs = ReportOptions &
   ClusterOptions & {
     ids?: string[];
     repeat: number;
-    image: string;
-    'keep-agent': boolean;
-    settle: number;
-    'ready-timeout': number;
-  };
+  } & LiveRunArgs;
 
 const MAX_REPEAT = 100;
 const GONE_TIMEOUT_MS = 120_000;
@@ -111,7 +107,10 @@ function runCommand(
     command: 'run [ids..]',
     describe: 'apply packs (all by default) in namespaces of their own, run them, and delete them again',
     builder: (args) =>
-      withClusterOptions(withReportOptions(args))
+      withLiveRunOptions(
+        withClusterOptions(withReportOptions(args)),
+        "the packs' pods, probe pods and the agent",
+      )
         .positional('ids', {
           type: 'string',
           array: true,
@@ -121,27 +120,6 @@ function runCommand(
           type: 'number',
           default: 1,
           describe: `run every pack N times (1-${MAX_REPEAT}) and print the ✓/❌/~ matrix instead of a report`,
-        })
-        .option('image', {
-          type: 'string',
-          default: DEFAULT_AGENT_IMAGE,
-          describe: 'agent image (private registries)',
-        })
-        .option('keep-agent', {
-          type: 'boolean',
-          default: false,
-          describe: 'leave the agent installed after the run',
-        })
-        .option('settle', {
-          type: 'number',
-          default: 0,
-          describe:
-            'retry pairs that disagree with their expectation for up to S seconds (policy propagation)',
-        })
-        .option('ready-timeout', {
-          type: 'number',
-          default: 120,
-          describe: "seconds to wait for the packs' pods, probe pods and the agent",
         }) as Argv<RunArgs>,
     handler: async (args) => setExit(await run(args, context)),
   };

@@ -1,5 +1,5 @@
 /** `netpol-assert [run] PATH...`: the suites as real traffic, through the agent, against a cluster or the lab. */
-import { ClusterUnavailableError, DEFAULT_AGENT_IMAGE } from '../cluster/index.js';
+import { ClusterUnavailableError } from '../cluster/index.js';
 import { runLive, RunInterrupted } from '../probe/index.js';
 import { renderVerdict } from '../report/index.js';
 import type { CommandContext, CommandFactory } from './command.js';
@@ -17,51 +17,29 @@ import {
   withRecipeAssertions,
 } from '../recipes/index.js';
 import { abortOnSignals } from './interrupt.js';
-import { withReportOptions } from './options.js';
-import type { ReportOptions } from './options.js';
+import { withLiveRunOptions, withReportOptions } from './options.js';
+import type { LiveRunArgs, ReportOptions } from './options.js';
 import { writeReports } from './output.js';
 
 type RunArgs = ReportOptions &
   ClusterOptions &
   GenerationOptions & {
     paths: string[];
-    image: string;
-    'keep-agent': boolean;
-    settle: number;
-    'ready-timeout': number;
-  };
+  } & LiveRunArgs;
 
 export const runCommand: CommandFactory<RunArgs> = (context, setExit) => ({
   command: ['run <paths..>', '$0 <paths..>'],
   describe: 'run suites as real traffic from inside the source pods (the default command)',
   builder: (args) =>
-    withGenerationOptions(withClusterOptions(withReportOptions(args)))
-      .positional('paths', {
+    withLiveRunOptions(withGenerationOptions(withClusterOptions(withReportOptions(args)))).positional(
+      'paths',
+      {
         type: 'string',
         array: true,
         demandOption: true,
         describe: 'suite files or folders',
-      })
-      .option('image', {
-        type: 'string',
-        default: DEFAULT_AGENT_IMAGE,
-        describe: 'agent image (private registries)',
-      })
-      .option('keep-agent', {
-        type: 'boolean',
-        default: false,
-        describe: 'leave the agent installed after the run',
-      })
-      .option('settle', {
-        type: 'number',
-        default: 0,
-        describe: 'retry pairs that disagree with their expectation for up to S seconds (policy propagation)',
-      })
-      .option('ready-timeout', {
-        type: 'number',
-        default: 120,
-        describe: 'seconds to wait for probe and agent pods',
-      }),
+      },
+    ),
   handler: async (args) => setExit(await run(args, context)),
 });
 

@@ -4,8 +4,7 @@
  * does not admit, pods that just miss its pod selector in a namespace it does, and both.
  * cyclonus `pkg/generator/peerscases.go`, turned from policies to probe.
  */
-import { formatSelector } from '../policy/index.js';
-import { assertNever } from '../policy/never.js';
+import { formatNamespace, formatPods } from '../suite/format-endpoint.js';
 import type { NamespaceSpec, PodSpec } from '../suite/types.js';
 import type { RuleContext } from './case-context.js';
 import { fitOtherSide, makeCase, orient, peerPlace, portTarget } from './case-context.js';
@@ -45,15 +44,18 @@ function casesForPeer(context: RuleContext, peer: PodPeer, index: number): Gener
   if (podSpecSatisfiable(admitted.pods)) add('positive', admitted.namespace, admitted.pods, ['positive']);
   const missingPods = podSpecsMissing(peer);
   for (const pods of missingPods) {
-    add(`negative: pod labels ${podsText(pods)}`, admitted.namespace, pods, ['negative', 'other-pod-labels']);
+    add(`negative: pod labels ${formatPods(pods)}`, admitted.namespace, pods, [
+      'negative',
+      'other-pod-labels',
+    ]);
   }
   const otherNamespace = namespaceMissing(peer, context.policy.ref.namespace, context.view);
   if (otherNamespace !== undefined) {
-    const where = namespaceText(otherNamespace);
+    const where = formatNamespace(otherNamespace);
     add(`negative: namespace ${where}`, otherNamespace, admitted.pods, ['negative', 'other-namespace']);
     const firstMiss = missingPods[0];
     if (firstMiss !== undefined) {
-      add(`negative: namespace ${where}, pod labels ${podsText(firstMiss)}`, otherNamespace, firstMiss, [
+      add(`negative: namespace ${where}, pod labels ${formatPods(firstMiss)}`, otherNamespace, firstMiss, [
         'negative',
         'other-namespace',
         'other-pod-labels',
@@ -61,21 +63,4 @@ function casesForPeer(context: RuleContext, peer: PodPeer, index: number): Gener
     }
   }
   return cases;
-}
-
-function podsText(pods: PodSpec): string {
-  return pods.kind === 'all' ? '*' : formatSelector(pods.selector);
-}
-
-function namespaceText(namespace: NamespaceSpec): string {
-  switch (namespace.kind) {
-    case 'name':
-      return namespace.name;
-    case 'all':
-      return '*';
-    case 'selector':
-      return `{${formatSelector(namespace.selector)}}`;
-    default:
-      return assertNever(namespace);
-  }
 }

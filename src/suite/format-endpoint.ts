@@ -37,7 +37,7 @@ export function formatPort(port: PortSpec, protocol?: Protocol): string {
   return protocol === undefined ? `:${number}` : `:${number}/${protocol.toLowerCase()}`;
 }
 
-function formatNamespace(namespace: NamespaceSpec): string {
+export function formatNamespace(namespace: NamespaceSpec): string {
   switch (namespace.kind) {
     case 'name':
       return namespace.name;
@@ -50,7 +50,7 @@ function formatNamespace(namespace: NamespaceSpec): string {
   }
 }
 
-function formatPods(pods: PodSpec): string {
+export function formatPods(pods: PodSpec): string {
   return pods.kind === 'all' || isEmptySelector(pods.selector) ? '*' : formatSelector(pods.selector);
 }
 

@@ -33,4 +33,10 @@ export { parseDuration } from './parse-duration.js';
 export type { Parsed, TextProblem } from './text-problem.js';
 
 // Endpoints back as text, for report lines.
-export { formatDestination, formatEndpoint, formatPort } from './format-endpoint.js';
+export {
+  formatDestination,
+  formatEndpoint,
+  formatNamespace,
+  formatPods,
+  formatPort,
+} from './format-endpoint.js';
