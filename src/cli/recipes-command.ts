@@ -145,9 +145,11 @@ async function run(args: RunArgs, context: CommandContext): Promise<number> {
   );
   const log = (line: string): void => void context.stderr.write(`netpol-assert: ${line}\n`);
   try {
+    const target = packTargetFor(args);
+    interrupt.signal.addEventListener('abort', () => target.cluster.closeOpenExecs(), { once: true });
     const outcome = await runRecipes(
       packs.map((pack) => pack.id),
-      packTargetFor(args),
+      target,
       {
         image: args.image,
         keepAgent: args['keep-agent'],

@@ -59,6 +59,7 @@ async function run(args: RunArgs, context: CommandContext): Promise<number> {
   try {
     const target = packTargetFor(args);
     const cluster = target.cluster;
+    interrupt.signal.addEventListener('abort', () => cluster.closeOpenExecs(), { once: true });
     // Generated cases and contradictions come from the policies in force, before anything runs.
     const merged = needsModel(suites, args)
       ? applyGeneration(suites, (await cluster.snapshot()).state, args, context, false, {

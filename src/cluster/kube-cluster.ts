@@ -48,6 +48,7 @@ export class KubeCluster implements ProbeCluster {
   private readonly apps: AppsV1Api;
   private readonly networking: NetworkingV1Api;
   private readonly exec: Exec;
+  private readonly openExecs = new Set<{ close(): void }>();
 
   constructor(private readonly config: KubeConfig) {
     this.name = config.getCurrentContext();
@@ -200,7 +201,15 @@ export class KubeCluster implements ProbeCluster {
           false,
           resolve,
         )
-        .then((socket) => socket.on('error', reject))
+        .then((socket) => {
+          this.openExecs.add(socket);
+          socket.on('error', reject);
+          // After the status (resolved first) this is a no-op; before it, the exec was cut.
+          socket.on('close', () => {
+            this.openExecs.delete(socket);
+            reject(new Error('the exec connection closed before the command ended'));
+          });
+        })
         .catch(reject);
     }).catch((error: unknown) => {
       throw new ClusterUnavailableError(
@@ -211,6 +220,15 @@ export class KubeCluster implements ProbeCluster {
       );
     });
     return { stdout: stdout.text(), stderr: stderr.text(), exitCode: exitCodeOf(status) };
+  }
+
+  /**
+   * Cuts every exec still open, so that an interrupted run's process need not wait for
+   * the probes in flight (the agent's own timeouts end them on the node).
+   */
+  closeOpenExecs(): void {
+    for (const socket of this.openExecs) socket.close();
+    this.openExecs.clear();
   }
 
   async removeRunObjects(runId?: string): Promise<void> {

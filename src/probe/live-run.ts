@@ -100,7 +100,11 @@ async function probeAndJudge(suites: readonly Suite[], run: RunSteps): Promise<R
   const observed = await timed(
     run,
     'probed',
-    () => observe(batches, sessions, () => checkAborted(run.signal)),
+    () =>
+      untilAborted(
+        observe(batches, sessions, () => checkAborted(run.signal)),
+        run.signal,
+      ),
     () => `${probes.length} pair(s)`,
   );
   const settled = await settle(plan, probes, pods, batches, observed, agents, run);
@@ -324,6 +328,23 @@ function controlPod(runId: string): { namespace: Namespace; pod: SyntheticPod } 
       role: 'source',
     },
   };
+}
+
+/**
+ * Ctrl-C must not wait for probes in flight (up to attempts x timeout): cleanup starts at
+ * once, and the abandoned exec ends by itself when the agent's last probe times out.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  work.catch(() => undefined); // abandoned on abort: its later failure is not news
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      const interrupted = (): void => reject(new RunInterrupted('interrupted'));
+      if (signal.aborted) interrupted();
+      else signal.addEventListener('abort', interrupted, { once: true });
+    }),
+  ]);
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {

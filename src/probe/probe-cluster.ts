@@ -67,6 +67,8 @@ export interface ProbeCluster {
     stdin: string | Promise<string>,
     onStdout?: (text: string) => void,
   ): Promise<ExecResult>;
+  /** Cuts the execs still open (an interrupted run): their promises reject. */
+  closeOpenExecs(): void;
   /** Removes what one run created; with no runId, what any run left behind. */
   removeRunObjects(runId?: string): Promise<void>;
   removeAgent(): Promise<void>;

@@ -251,3 +251,24 @@ assertions: [from app/role=stranger to app/role=server:8080 expect deny]
   );
   assert.ok(late.some((b) => b.requests > 0));
 });
+
+test('Ctrl-C while probes are in flight starts cleanup at once, without waiting for their timeouts', async () => {
+  let finishProbes = (): void => undefined;
+  const probesInFlight = new Promise<void>((resolve) => {
+    finishProbes = resolve;
+  });
+  const cluster = new ModelCluster(MANIFESTS, { probesInFlight });
+  const interrupt = new AbortController();
+  const running = runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options(), interrupt.signal);
+  while (!cluster.events.some((e) => /^exec:batch .* [1-9]/.test(e)))
+    await new Promise((r) => setTimeout(r, 1));
+  interrupt.abort('SIGINT');
+  await assert.rejects(running, RunInterrupted);
+  assert.equal(
+    cluster.events.some((e) => e.startsWith('exec:answered')),
+    false,
+    'cleaned up before any answer',
+  );
+  assert.ok(cluster.events.includes('removeAgent'));
+  finishProbes();
+});

@@ -35,6 +35,8 @@ export interface ModelClusterOptions {
   readonly bailAfter?: number;
   /** Output is handed over in pieces this long, to split lines and YAML blocks anywhere. */
   readonly chunkLength?: number;
+  /** Agents with probes to make answer only once this settles: probes still in flight. */
+  readonly probesInFlight?: Promise<void>;
 }
 
 export class ModelCluster implements ProbeCluster {
@@ -108,6 +110,10 @@ export class ModelCluster implements ProbeCluster {
     const requests = decoded.value.requests;
     this.batches.push({ node: agent.nodeName, requests: requests.length });
     this.events.push(`exec:batch ${agent.nodeName} ${requests.length}`);
+    if (requests.length > 0 && this.options.probesInFlight) {
+      await this.options.probesInFlight;
+      this.events.push(`exec:answered ${agent.nodeName}`);
+    }
     const answered = requests.slice(0, this.options.bailAfter ?? requests.length);
     let stdout = `${formatHeader(requests.length)}${READY_LINE}\n`;
     answered.forEach((request, index) => {
@@ -117,6 +123,10 @@ export class ModelCluster implements ProbeCluster {
     const size = this.options.chunkLength ?? stdout.length;
     for (let at = 0; at < stdout.length; at += size) onStdout?.(stdout.slice(at, at + size));
     return { stdout, stderr: '', exitCode: answered.length < requests.length ? 1 : 0 };
+  }
+
+  closeOpenExecs(): void {
+    this.events.push('closeOpenExecs');
   }
 
   async removeRunObjects(runId?: string): Promise<void> {
