@@ -1,5 +1,5 @@
 /** `netpol-assert clean`: remove everything a run or the agent left in a cluster (after a killed run). */
-import { ClusterUnavailableError } from '../cluster/index.js';
+import { exitForFailure } from './exit-for-failure.js';
 import type { CommandContext, CommandFactory } from './command.js';
 import { connectCluster, withClusterOptions } from './cluster-options.js';
 import type { ClusterOptions } from './cluster-options.js';
@@ -27,8 +27,6 @@ async function clean(args: CleanArgs, context: CommandContext): Promise<number> 
     context.stdout.write(`removed netpol-assert's leftovers from ${cluster.name}\n`);
     return ExitCode.ok;
   } catch (error) {
-    if (!(error instanceof ClusterUnavailableError)) throw error;
-    context.stderr.write(`netpol-assert: ${error.message}\n`);
-    return ExitCode.clusterUnusable;
+    return exitForFailure(error, context);
   }
 }

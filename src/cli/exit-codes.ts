@@ -8,6 +8,8 @@ export const ExitCode = {
   badInput: 2,
   /** The cluster or the agent could not be used. */
   clusterUnusable: 3,
+  /** Stopped by SIGINT or SIGTERM (128 + 2, as shells report it). */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,5 +1,5 @@
 /** `netpol-assert generate (--state DIR | --from-cluster)`: a suite derived from the policies in force, on stdout. */
-import { ClusterUnavailableError } from '../cluster/index.js';
+import { exitForFailure } from './exit-for-failure.js';
 import { formatGeneratedSuite } from '../generate/index.js';
 import type { ClusterState } from '../policy/index.js';
 import { generateAssertions } from '../probe/index.js';
@@ -97,8 +97,6 @@ async function readPolicies(
     // A cluster does not say which outside addresses answer: no case goes to one.
     return { state: snapshot.state, outsideHosts: [], where: `in cluster ${cluster.name}` };
   } catch (error) {
-    if (!(error instanceof ClusterUnavailableError)) throw error;
-    context.stderr.write(`netpol-assert: ${error.message}\n`);
-    return ExitCode.clusterUnusable;
+    return exitForFailure(error, context);
   }
 }

@@ -4,9 +4,8 @@
  * in namespaces of its own, runs its suite through the agent and deletes the namespaces;
  * with `--repeat N` it prints the seed study's ✓/❌/~ matrix instead of a report.
  */
+import { exitForFailure } from './exit-for-failure.js';
 import type { Argv, CommandModule } from 'yargs';
-import { ClusterUnavailableError } from '../cluster/index.js';
-import { RunInterrupted } from '../probe/index.js';
 import {
   allPassed,
   listRecipeIds,
@@ -182,12 +181,7 @@ async function run(args: RunArgs, context: CommandContext): Promise<number> {
     context.stdout.write(renderMatrix(matrix, { summary: true }));
     return allPassed(matrix) ? ExitCode.ok : ExitCode.failed;
   } catch (error) {
-    if (error instanceof RunInterrupted) return 130;
-    if (error instanceof ClusterUnavailableError) {
-      context.stderr.write(`netpol-assert: ${error.message}\n`);
-      return ExitCode.clusterUnusable;
-    }
-    throw error;
+    return exitForFailure(error, context);
   } finally {
     interrupt.dispose();
   }

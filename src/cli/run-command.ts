@@ -1,6 +1,6 @@
 /** `netpol-assert [run] PATH...`: the suites as real traffic, through the agent, against a cluster or the lab. */
-import { ClusterUnavailableError } from '../cluster/index.js';
-import { runLive, RunInterrupted } from '../probe/index.js';
+import { exitForFailure } from './exit-for-failure.js';
+import { runLive } from '../probe/index.js';
 import { renderVerdict } from '../report/index.js';
 import type { CommandContext, CommandFactory } from './command.js';
 import { withClusterOptions } from './cluster-options.js';
@@ -84,12 +84,7 @@ async function run(args: RunArgs, context: CommandContext): Promise<number> {
     );
     return await writeReports(result, args, context);
   } catch (error) {
-    if (error instanceof RunInterrupted) return 130;
-    if (error instanceof ClusterUnavailableError) {
-      context.stderr.write(`netpol-assert: ${error.message}\n`);
-      return ExitCode.clusterUnusable;
-    }
-    throw error;
+    return exitForFailure(error, context);
   } finally {
     interrupt.dispose();
   }
