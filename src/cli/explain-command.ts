@@ -6,8 +6,8 @@
 import { planProbes, trafficOf, stateWithSynthetics, describeEndpoint } from '../probe/index.js';
 import { PolicyEngine } from '../policy/index.js';
 import { renderVerdict } from '../report/index.js';
-import { BUILT_IN_DEFAULTS, parseAssertionLine } from '../suite/index.js';
-import type { Assertion, Suite } from '../suite/index.js';
+import { BUILT_IN_DEFAULTS, parseAssertionLine, suiteOf } from '../suite/index.js';
+import type { Assertion } from '../suite/index.js';
 import type { CommandContext, CommandFactory } from './command.js';
 import { ExitCode } from './exit-codes.js';
 import { loadState } from './inputs.js';
@@ -33,7 +33,10 @@ async function runExplain(args: ExplainArgs, context: CommandContext): Promise<n
   if (!assertion) return ExitCode.badInput;
   const loaded = await loadState(args.state, context);
   if (!loaded) return ExitCode.badInput;
-  const plan = planProbes([suiteOf(assertion)], loaded.state);
+  const plan = planProbes(
+    [suiteOf([assertion], { file: '<command line>', name: 'explain', location: assertion.location })],
+    loaded.state,
+  );
   const planned = plan.suites[0]?.assertions[0];
   if (!planned) return ExitCode.badInput;
   const state = stateWithSynthetics(loaded.state, plan);
@@ -76,19 +79,6 @@ function parseCommandLineAssertion(text: string, context: CommandContext): Asser
     attempts: 1,
     location: { file: '<command line>', line: 1, col: 1 },
     origin: { kind: 'suite' },
-  };
-}
-
-function suiteOf(assertion: Assertion): Suite {
-  return {
-    file: '<command line>',
-    name: 'explain',
-    location: assertion.location,
-    defaults: BUILT_IN_DEFAULTS,
-    setup: [],
-    recipes: [],
-    generate: false,
-    assertions: [assertion],
   };
 }
 

@@ -53,3 +53,4 @@ export type { Traffic, TrafficEndpoint } from './traffic.js';
 export { PolicyEngine } from './verdict.js';
 export type { DirectionDecision, DirectionVerdict, PolicyVerdict, RuleMatch } from './verdict.js';
 export { NAMESPACE_NAME_LABEL } from './cluster-index.js';
+export { withNamespaceNameLabels } from './namespace-names.js';

@@ -7,9 +7,9 @@
  */
 import { caseAssertion, generateCases } from '../generate/index.js';
 import type { GenerateOptions } from '../generate/index.js';
-import { NAMESPACE_NAME_LABEL, PolicyEngine } from '../policy/index.js';
+import { PolicyEngine } from '../policy/index.js';
 import type { ClusterState, ContainerPort } from '../policy/index.js';
-import { BUILT_IN_DEFAULTS } from '../suite/index.js';
+import { BUILT_IN_DEFAULTS, suiteOf } from '../suite/index.js';
 import type { Assertion, Expectation, Suite } from '../suite/types.js';
 import { narrowAssertion } from './narrow-assertion.js';
 import { planProbes } from './plan.js';
@@ -74,10 +74,9 @@ export interface OutsideHost {
 
 export function settleGenerated(
   suites: readonly Suite[],
-  cluster: ClusterState,
+  state: ClusterState,
   live?: LiveGeneration,
 ): SettledSuites {
-  const state = withNamespaceNames(cluster);
   const answers = live ? answeringDestinations(live.outsideHosts) : () => true;
   let current: readonly Suite[] = suites;
   let dropped = 0;
@@ -142,36 +141,6 @@ function narrowApart(
 }
 
 /**
- * Namespaces labelled with their name, as the API server labels them (and as states
- * read from manifests or a cluster already are): the planner then matches namespace
- * selectors exactly as the policy engine does.
- */
-function withNamespaceNames(state: ClusterState): ClusterState {
-  if (state.namespaces.every((ns) => ns.labels[NAMESPACE_NAME_LABEL] === ns.name)) return state;
-  return {
-    ...state,
-    namespaces: state.namespaces.map((ns) => ({
-      ...ns,
-      labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name },
-    })),
-  };
-}
-
-function scratchSuite(assertions: readonly Assertion[]): Suite {
-  const location = { file: GENERATED_FILE, line: 0, col: 0 };
-  return {
-    file: GENERATED_FILE,
-    name: 'generated',
-    location,
-    defaults: BUILT_IN_DEFAULTS,
-    setup: [],
-    recipes: [],
-    generate: false,
-    assertions,
-  };
-}
-
-/**
  * A generated case is kept only when it can be shown with traffic: its destination must
  * answer on the port (a pod that declares it, a responder the run creates, or a known
  * outside host), or a deny could never be told from a dead port and the case would only
@@ -220,4 +189,8 @@ export function generateAssertions(
     caseAssertion(c, 'allow', settings),
   );
   return [...(settleGenerated([scratchSuite(candidates)], state, options.live).suites[0]?.assertions ?? [])];
+}
+
+function scratchSuite(assertions: readonly Assertion[]): Suite {
+  return suiteOf(assertions, { file: GENERATED_FILE, name: 'generated' });
 }

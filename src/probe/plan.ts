@@ -5,7 +5,13 @@
  * execute the same plan.
  */
 import type { ClusterState, ContainerPort, Labels, Namespace, Pod, Protocol } from '../policy/cluster.js';
-import { firstHostAddress, labelsSatisfying, matchesSelector, parseCidr } from '../policy/index.js';
+import {
+  firstHostAddress,
+  labelsSatisfying,
+  matchesSelector,
+  parseCidr,
+  withNamespaceNameLabels,
+} from '../policy/index.js';
 import type { Assertion, EndpointSpec, NamespaceSpec, PodSpec, Suite } from '../suite/types.js';
 import { assertNever } from '../policy/never.js';
 
@@ -46,7 +52,8 @@ export interface ProbePlan {
 const SYNTHETIC_PREFIX = 'npa-';
 
 export function planProbes(suites: readonly Suite[], state: ClusterState): ProbePlan {
-  const planner = new Planner(state);
+  // Namespace selectors match as the engine matches them: on labels that include the name.
+  const planner = new Planner(withNamespaceNameLabels(state));
   const planned = suites.map((suite) => ({
     suite,
     assertions: suite.assertions.map((a) => planner.planAssertion(a)),

@@ -21,6 +21,7 @@ export type {
 export { loadSuiteFiles, type LoadOptions } from './load-suite-files.js';
 export { parseSuiteText, type SuiteParse } from './parse-suite-text.js';
 export { BUILT_IN_DEFAULTS } from './resolve-suite.js';
+export { suiteOf } from './suite-of.js';
 export { SKIPPED_WITHOUT_REASON } from './resolve-assertion.js';
 
 // Errors as data and as terminal text.

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { readManifests, stateFromManifests } from '../../src/cluster/index.js';
-import { NAMESPACE_NAME_LABEL } from '../../src/policy/index.js';
+import { withNamespaceNameLabels } from '../../src/policy/index.js';
 import type { ClusterState, NetworkPolicyManifest } from '../../src/policy/index.js';
 import { planProbes, predict } from '../../src/probe/index.js';
 import type { Assertion, Suite } from '../../src/suite/index.js';
-import { BUILT_IN_DEFAULTS } from '../../src/suite/index.js';
+import { suiteOf as suiteFrom } from '../../src/suite/index.js';
 import { cluster, manifest, policy } from '../policy/fixtures.js';
 
 export const EXAMPLE_MANIFESTS = new URL('../../suites/manifests/', import.meta.url).pathname;
@@ -24,37 +24,13 @@ export async function exampleState(): Promise<ClusterState> {
 
 /** The x/y/z fixture (pods a, b, c in each; y is `team: ops`) under the given policies. */
 export function clusterWith(...policies: NetworkPolicyManifest[]): ClusterState {
-  return withNamespaceNames(cluster(policies.map((m) => policy(m, m.metadata.namespace))));
+  return withNamespaceNameLabels(cluster(policies.map((m) => policy(m, m.metadata.namespace))));
 }
 
 export { manifest };
 
-/**
- * Namespaces labelled with their name, as the API server (and the manifest reader) label
- * them: the planner matches namespace selectors on the labels it is given.
- */
-export function withNamespaceNames(state: ClusterState): ClusterState {
-  return {
-    ...state,
-    namespaces: state.namespaces.map((ns) => ({
-      ...ns,
-      labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name },
-    })),
-  };
-}
-
 export function suiteOf(assertions: readonly Assertion[], file = 'generated.yaml'): Suite {
-  const location = { file, line: 0, col: 0 };
-  return {
-    file,
-    name: 'generated',
-    location,
-    defaults: BUILT_IN_DEFAULTS,
-    setup: [],
-    recipes: [],
-    generate: false,
-    assertions,
-  };
+  return suiteFrom(assertions, { file, name: 'generated' });
 }
 
 /** Fails with the names of the assertions that do not hold against the model. */

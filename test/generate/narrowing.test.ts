@@ -12,7 +12,8 @@ import type { EndpointSpec } from '../../src/suite/index.js';
 import { formatDestination, formatEndpoint, parseEndpoint } from '../../src/suite/index.js';
 import { syntheticCluster } from '../../bench/synthetic-cluster.js';
 import { cluster, pod } from '../policy/fixtures.js';
-import { assertAllHold, clusterWith, manifest, named, suiteOf, withNamespaceNames } from './fixtures.js';
+import { withNamespaceNameLabels } from '../../src/policy/index.js';
+import { assertAllHold, clusterWith, manifest, named, suiteOf } from './fixtures.js';
 
 function endpoint(text: string): EndpointSpec {
   const parsed = parseEndpoint(text, 'source');
@@ -51,7 +52,7 @@ test('a case whose sources the policies treat differently is narrowed to the sou
 });
 
 test('on a random cluster every generated case holds, alone and in the plan it runs in', () => {
-  const state = withNamespaceNames(
+  const state = withNamespaceNameLabels(
     syntheticCluster({ namespaces: 12, pods: 240, nodes: 6, policies: 40, seed: 7 }).state,
   );
   const generated = generateAssertions(state);
@@ -62,7 +63,7 @@ test('on a random cluster every generated case holds, alone and in the plan it r
 });
 
 test('no case stands for more than the pair budget, however broad its peer', () => {
-  const state = withNamespaceNames(
+  const state = withNamespaceNameLabels(
     syntheticCluster({ namespaces: 12, pods: 240, nodes: 6, policies: 40, seed: 11 }).state,
   );
   const generated = generateAssertions(state, { maxPairs: 4 });
@@ -96,7 +97,7 @@ test('a broad endpoint is narrowed around a pod other than the ones to avoid', (
 });
 
 test('narrowing does not depend on the order the manifests list pods in', () => {
-  const state = withNamespaceNames(
+  const state = withNamespaceNameLabels(
     syntheticCluster({ namespaces: 12, pods: 240, nodes: 6, policies: 40, seed: 7 }).state,
   );
   const reversed = { ...state, pods: [...state.pods].reverse(), namespaces: [...state.namespaces].reverse() };

@@ -136,3 +136,23 @@ test('a pod that does not exist is a problem, not a silent empty assertion', () 
   const planned = plan('from pod:shop/nobody to shop/app=web:8080 expect allow').suites[0]?.assertions[0];
   assert.deepEqual(planned?.problems, ['pod shop/nobody not found']);
 });
+
+test('namespace selectors match the namespace-name label even where the state omits it, as the engine does', () => {
+  const parsed = parseSuiteText(
+    'apiVersion: netpol-assert/v1\nkind: Suite\nmetadata: {name: t}\nassertions:\n  - from {kubernetes.io/metadata.name=shop}/* to 198.51.100.7:443 expect allow\n',
+    't.yaml',
+  );
+  const state = {
+    namespaces: [{ name: 'shop', labels: {} }],
+    pods: [{ namespace: 'shop', name: 'a', labels: {}, ips: ['198.18.0.1'], hostNetwork: false, ports: [] }],
+    nodes: [],
+    services: [],
+    policies: [],
+  };
+  const planned = planProbes(parsed.suites, state);
+  assert.deepEqual(planned.syntheticNamespaces, []);
+  assert.deepEqual(
+    planned.suites[0]?.assertions[0]?.pairs.map((p) => names(p.source)),
+    ['shop/a'],
+  );
+});
