@@ -5,7 +5,8 @@
  */
 import { readManifests, stateFromManifests, formatManifestError } from '../cluster/index.js';
 import type { ExternalHost } from '../cluster/index.js';
-import type { ClusterState } from '../policy/index.js';
+import { clusterPolicyWarnings } from '../policy/index.js';
+import type { ClusterPolicyWarning, ClusterState } from '../policy/index.js';
 import { formatSuiteError, loadSuiteFiles } from '../suite/index.js';
 import type { Suite } from '../suite/index.js';
 import type { CommandContext } from './command.js';
@@ -44,7 +45,16 @@ export async function loadState(
     );
     return undefined;
   }
+  for (const warning of clusterPolicyWarnings(built.state))
+    context.stderr.write(`${formatModelWarning(warning)}\n`);
   return { state: built.state, externalHosts: built.externalHosts };
+}
+
+/** `file:line:col: warning CODE: message`, or without a place when there is none. */
+function formatModelWarning(warning: ClusterPolicyWarning): string {
+  const where = warning.location;
+  const prefix = where === undefined ? 'netpol-assert' : `${where.file}:${where.line}:${where.col}`;
+  return `${prefix}: warning ${warning.code}: ${warning.message}`;
 }
 
 function resolveFrom(cwd: string, path: string): string {

@@ -10,7 +10,14 @@ import { objectName, objectNamespace } from './object-identity.js';
 
 export type DeclaredObjects = ReadonlyMap<StateKind, readonly ManifestObject[]>;
 
-const CLUSTER_SCOPED: ReadonlySet<StateKind> = new Set(['Namespace', 'Node', 'ExternalHost']);
+const CLUSTER_SCOPED: ReadonlySet<StateKind> = new Set([
+  'Namespace',
+  'Node',
+  'ExternalHost',
+  'ClusterNetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+]);
 
 export function declaredObjects(
   objects: readonly ManifestObject[],

@@ -4,10 +4,19 @@
  * as the Kubernetes one.
  */
 import type { WorkloadKind } from '../policy/cluster.js';
+import type { ClusterPolicyKind } from '../policy/cluster-policy.js';
+import { CLUSTER_POLICY_GROUP } from '../policy/build-cluster-policy.js';
 import type { JsonObject } from './manifest-fields.js';
 
 export type StateKind =
-  'Namespace' | 'Node' | 'Pod' | 'Service' | 'NetworkPolicy' | 'ExternalHost' | WorkloadKind;
+  | 'Namespace'
+  | 'Node'
+  | 'Pod'
+  | 'Service'
+  | 'NetworkPolicy'
+  | 'ExternalHost'
+  | ClusterPolicyKind
+  | WorkloadKind;
 
 const GROUP_OF_KIND: Readonly<Record<StateKind, string>> = {
   Namespace: '',
@@ -21,8 +30,18 @@ const GROUP_OF_KIND: Readonly<Record<StateKind, string>> = {
   Job: 'batch',
   CronJob: 'batch',
   NetworkPolicy: 'networking.k8s.io',
+  // Every version of the group lands here; the reader keeps those the model knows.
+  ClusterNetworkPolicy: CLUSTER_POLICY_GROUP,
+  AdminNetworkPolicy: CLUSTER_POLICY_GROUP,
+  BaselineAdminNetworkPolicy: CLUSTER_POLICY_GROUP,
   ExternalHost: 'lab.netpol-assert.io',
 };
+
+export const CLUSTER_POLICY_KINDS: readonly ClusterPolicyKind[] = [
+  'ClusterNetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+];
 
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'Deployment',

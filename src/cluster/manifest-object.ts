@@ -21,7 +21,8 @@ export type ManifestErrorCode =
   | 'MISSING_FIELD'
   | 'BAD_VALUE'
   | 'DUPLICATE'
-  | 'BAD_POLICY';
+  | 'BAD_POLICY'
+  | 'BAD_CLUSTER_POLICY';
 
 export interface ManifestError {
   readonly code: ManifestErrorCode;

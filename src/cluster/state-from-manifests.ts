@@ -5,9 +5,12 @@
  * up, and every pod and node given an address. The result does not depend on the order
  * the objects come in.
  */
-import type { ClusterState, Namespace } from '../policy/cluster.js';
+import type { ClusterState, Namespace, UnmodelledPolicy } from '../policy/cluster.js';
+import type { ClusterPolicy } from '../policy/cluster-policy.js';
 import type { NetworkPolicy } from '../policy/policy.js';
 import { buildPolicy } from '../policy/build.js';
+import { buildClusterPolicy, isModelledClusterPolicy } from '../policy/build-cluster-policy.js';
+import { unmodelledPolicyOf } from '../policy/cluster-policy-warnings.js';
 import type { NetworkPolicyManifest } from '../policy/manifest.js';
 import { assignAddresses } from './assign-addresses.js';
 import { declaredObjects } from './declared-objects.js';
@@ -17,7 +20,7 @@ import { readExternalHost } from './external-host.js';
 import type { ExternalHost } from './external-host.js';
 import { FieldReader } from './manifest-fields.js';
 import type { JsonObject } from './manifest-fields.js';
-import { isWorkloadKind } from './manifest-kinds.js';
+import { CLUSTER_POLICY_KINDS, isWorkloadKind } from './manifest-kinds.js';
 import type { StateKind } from './manifest-kinds.js';
 import type { ManifestError, ManifestObject } from './manifest-object.js';
 import type { PodDraft } from './pod-draft.js';
@@ -75,6 +78,8 @@ export function stateFromManifests(
   }
   const services = read('Service', readService);
   const policies = readPolicies(declared, errors);
+  const clusterPolicies = readClusterPolicies(declared, errors);
+  const unmodelledPolicies = readUnmodelledPolicies(objects);
   const externalHosts = read('ExternalHost', readExternalHost).filter((host) => host !== undefined);
   const otherAddresses = [...services.flatMap((s) => s.clusterIPs), ...externalHosts.map((h) => h.address)];
   const addressed = assignAddresses(nodes, podDrafts, otherAddresses);
@@ -91,6 +96,9 @@ export function stateFromManifests(
     nodes: addressed.nodes,
     services: services.sort(byNamespaceAndName),
     policies: policies.sort((a, b) => byNamespaceAndName(a.ref, b.ref)),
+    // Present only when declared, so states without them stay as they were.
+    ...(clusterPolicies.length > 0 ? { clusterPolicies } : {}),
+    ...(unmodelledPolicies.length > 0 ? { unmodelledPolicies } : {}),
   };
   return { state, externalHosts: externalHosts.sort(byName), errors };
 }
@@ -193,6 +201,40 @@ function readPolicies(declared: DeclaredObjects, errors: ManifestError[]): Netwo
     }
   }
   return policies;
+}
+
+/** The modelled versions of the policy.networking.k8s.io kinds, sorted by kind then name. */
+function readClusterPolicies(declared: DeclaredObjects, errors: ManifestError[]): ClusterPolicy[] {
+  const policies: ClusterPolicy[] = [];
+  for (const kind of CLUSTER_POLICY_KINDS) {
+    for (const manifest of declared.get(kind) ?? []) {
+      const { object } = manifest;
+      // Other versions are reported as unmodelled policies, not as errors.
+      if (!isModelledClusterPolicy(object.apiVersion, object.kind)) continue;
+      const built = buildClusterPolicy(object);
+      if (built.ok) policies.push(built.policy);
+      else {
+        const reader = new FieldReader(manifest, errors);
+        for (const error of built.errors) reader.problem('BAD_CLUSTER_POLICY', error.path, error.message);
+      }
+    }
+  }
+  return policies.sort((a, b) => compareText(a.ref.kind, b.ref.kind) || compareText(a.ref.name, b.ref.name));
+}
+
+/** Policies of kinds the model does not know, each where it was declared. */
+function readUnmodelledPolicies(objects: readonly ManifestObject[]): UnmodelledPolicy[] {
+  const unmodelled: UnmodelledPolicy[] = [];
+  for (const { object, location } of objects) {
+    const policy = unmodelledPolicyOf(object);
+    if (policy !== undefined) unmodelled.push({ ...policy, location });
+  }
+  return unmodelled.sort(
+    (a, b) =>
+      compareText(a.kind, b.kind) ||
+      compareText(a.namespace ?? '', b.namespace ?? '') ||
+      compareText(a.name, b.name),
+  );
 }
 
 function byName(a: { readonly name: string }, b: { readonly name: string }): number {

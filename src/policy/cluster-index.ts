@@ -6,7 +6,9 @@ import { formatIp, parseIp } from './address.js';
 import type { IpAddress } from './address.js';
 import type { ClusterState, Labels, Pod } from './cluster.js';
 import type { CompiledPolicy } from './compile.js';
-import { addressEndpoint, podEndpoint } from './endpoint.js';
+import type { CompiledClusterPolicy } from './compile-cluster.js';
+import type { ClusterSubject } from './cluster-policy.js';
+import { addressEndpoint, EMPTY_POLICIES, podEndpoint } from './endpoint.js';
 import type { PodPolicies, ResolvedEndpoint } from './endpoint.js';
 import { matchesSelector } from './selector.js';
 
@@ -27,8 +29,13 @@ export class ClusterIndex {
   private readonly pods = new Map<Pod, ResolvedEndpoint>();
   private readonly unlistedPods = new WeakMap<Pod, ResolvedEndpoint>();
   private readonly addresses = new Map<string, ResolvedEndpoint>();
+  private readonly nodeLabels = new Map<string, Labels>();
 
-  constructor(state: ClusterState, policies: readonly CompiledPolicy[]) {
+  constructor(
+    state: ClusterState,
+    policies: readonly CompiledPolicy[],
+    private readonly clusterPolicies: ClusterTiers = NO_TIERS,
+  ) {
     for (const namespace of state.namespaces) {
       this.namespaceLabels.set(namespace.name, {
         ...namespace.labels,
@@ -42,6 +49,7 @@ export class ClusterIndex {
       else list.push(compiled);
     }
     for (const node of state.nodes) {
+      this.nodeLabels.set(node.name, node.labels);
       const parsed = node.addresses.map(parseIp).filter((a): a is IpAddress => a !== undefined);
       this.nodeAddresses.set(node.name, parsed);
       for (const address of parsed) this.nodeByAddress.set(formatIp(address), node.name);
@@ -85,26 +93,46 @@ export class ClusterIndex {
     return resolved;
   }
 
-  /** The policies that select `pod`, per direction they isolate. */
+  /** The policies that select `pod`, per direction they isolate, and the cluster policies per tier. */
   policiesSelecting(pod: Pod): PodPolicies {
-    if (pod.hostNetwork) return { ingress: [], egress: [] };
+    if (pod.hostNetwork) return EMPTY_POLICIES;
     const selecting = (this.policiesByNamespace.get(pod.namespace) ?? []).filter((compiled) =>
       matchesSelector(compiled.policy.target.podSelector, pod.labels),
     );
+    const namespaceLabels = this.labelsOfNamespace(pod.namespace);
+    const subjectOf = (list: readonly CompiledClusterPolicy[]): CompiledClusterPolicy[] =>
+      list.filter((c) => subjectSelects(c.policy.subject, namespaceLabels, pod.labels));
+    const admin = subjectOf(this.clusterPolicies.admin);
+    const baseline = subjectOf(this.clusterPolicies.baseline);
     return {
       ingress: selecting.filter((compiled) => compiled.ingress !== undefined),
       egress: selecting.filter((compiled) => compiled.egress !== undefined),
+      // "CNPs with no ingress rules do not affect ingress traffic" (and egress alike).
+      adminIngress: admin.filter((c) => c.ingress.length > 0),
+      adminEgress: admin.filter((c) => c.egress.length > 0),
+      baselineIngress: baseline.filter((c) => c.ingress.length > 0),
+      baselineEgress: baseline.filter((c) => c.egress.length > 0),
     };
+  }
+
+  private labelsOfNamespace(namespace: string): Labels {
+    return this.namespaceLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
   }
 
   private resolvedPod(pod: Pod, slot: number): ResolvedEndpoint {
     const own = pod.ips.map(parseIp).filter((a): a is IpAddress => a !== undefined);
     // A hostNetwork pod without addresses of its own has its node's.
     const addresses = own.length > 0 || !pod.hostNetwork ? own : this.addressesOfNode(pod.nodeName);
-    const namespaceLabels = this.namespaceLabels.get(pod.namespace) ?? {
-      [NAMESPACE_NAME_LABEL]: pod.namespace,
-    };
-    const endpoint = podEndpoint(pod, slot, namespaceLabels, addresses, this.policiesSelecting(pod));
+    const namespaceLabels = this.labelsOfNamespace(pod.namespace);
+    const nodeLabels = pod.nodeName === undefined ? undefined : this.nodeLabels.get(pod.nodeName);
+    const endpoint = podEndpoint(
+      pod,
+      slot,
+      namespaceLabels,
+      addresses,
+      this.policiesSelecting(pod),
+      nodeLabels,
+    );
     return { endpoint, family: addresses[0]?.family ?? 0, byAddress: false };
   }
 
@@ -121,7 +149,25 @@ export class ClusterIndex {
     if (pod !== undefined) return { endpoint: pod.endpoint, family: address.family, byAddress: true };
     const node = this.nodeByAddress.get(text);
     const endpoint =
-      node === undefined ? addressEndpoint('outside', address) : addressEndpoint('node', address, node);
+      node === undefined
+        ? addressEndpoint('outside', address)
+        : addressEndpoint('node', address, node, this.nodeLabels.get(node));
     return { endpoint, family: address.family, byAddress: true };
   }
+}
+
+/** The cluster policies of the Admin and Baseline tiers, each in evaluation order. */
+export interface ClusterTiers {
+  readonly admin: readonly CompiledClusterPolicy[];
+  readonly baseline: readonly CompiledClusterPolicy[];
+}
+
+const NO_TIERS: ClusterTiers = { admin: [], baseline: [] };
+
+/** `namespaces`: every pod of the selected namespaces; `pods`: namespace AND pod selector. */
+function subjectSelects(subject: ClusterSubject, namespaceLabels: Labels, podLabels: Labels): boolean {
+  const namespaces = subject.namespaces;
+  if (namespaces.kind === 'labelled' && !matchesSelector(namespaces.selector, namespaceLabels)) return false;
+  if (subject.kind === 'namespaces') return true;
+  return subject.pods.kind === 'all' || matchesSelector(subject.pods.selector, podLabels);
 }

@@ -3,6 +3,7 @@
  * NetworkPolicies, already reduced to plain data. Adapters (manifests on disk, a live
  * API server, the lab) build a `ClusterState`; the model only reads it.
  */
+import type { ClusterPolicy } from './cluster-policy.js';
 import type { NetworkPolicy } from './policy.js';
 
 export type Labels = Readonly<Record<string, string>>;
@@ -65,4 +66,19 @@ export interface ClusterState {
   readonly nodes: readonly Node[];
   readonly services: readonly Service[];
   readonly policies: readonly NetworkPolicy[];
+  /** ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy; absent means none. */
+  readonly clusterPolicies?: readonly ClusterPolicy[];
+  /** Network policies of kinds the model does not know: its verdicts may be wrong where they apply. */
+  readonly unmodelledPolicies?: readonly UnmodelledPolicy[];
+}
+
+/** A policy object the model cannot evaluate (Cilium, Calico, Antrea, other API versions). */
+export interface UnmodelledPolicy {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Undefined for cluster-wide kinds, which may apply to any pod. */
+  readonly namespace: string | undefined;
+  /** Where it was declared, when it came from a file. */
+  readonly location?: { readonly file: string; readonly line: number; readonly col: number };
 }

@@ -25,7 +25,11 @@ export type DirectionDecision =
   /** Step 4: at least one rule of an isolating policy admits the traffic. */
   | 'admitted'
   /** Step 4: no rule of any isolating policy does. */
-  | 'denied';
+  | 'denied'
+  /** A cluster policy (Admin, or Baseline for a pod no NetworkPolicy isolates) accepted it. */
+  | 'acceptedByClusterPolicy'
+  /** A cluster policy denied it. */
+  | 'deniedByClusterPolicy';
 
 /** In rule-match reasons: the rule had no `from`/`to` (any peer) or no `ports` (any port). */
 export const ANY = -1;

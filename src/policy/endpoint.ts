@@ -5,6 +5,7 @@
 import type { IpAddress, IpFamily } from './address.js';
 import type { Labels, Pod } from './cluster.js';
 import type { CompiledPolicy } from './compile.js';
+import type { CompiledClusterPolicy } from './compile-cluster.js';
 
 /**
  * `pod`: a pod on the pod network, the only kind a policy selects or a pod selector matches.
@@ -27,6 +28,13 @@ export interface Endpoint {
   /** Policies that select this pod and isolate that direction (empty unless kind is `pod`). */
   readonly ingressPolicies: readonly CompiledPolicy[];
   readonly egressPolicies: readonly CompiledPolicy[];
+  /** Cluster policies whose subject selects this pod, per tier and direction, in evaluation order. */
+  readonly adminIngress: readonly CompiledClusterPolicy[];
+  readonly adminEgress: readonly CompiledClusterPolicy[];
+  readonly baselineIngress: readonly CompiledClusterPolicy[];
+  readonly baselineEgress: readonly CompiledClusterPolicy[];
+  /** The labels of the node this address belongs to (`node`, `hostNetwork`), for `nodes` peers. */
+  readonly nodeLabels: Labels | undefined;
 }
 
 /** An endpoint as a query reached it; precomputed so resolving allocates nothing. */
@@ -40,9 +48,14 @@ export interface ResolvedEndpoint {
 export interface PodPolicies {
   readonly ingress: readonly CompiledPolicy[];
   readonly egress: readonly CompiledPolicy[];
+  readonly adminIngress: readonly CompiledClusterPolicy[];
+  readonly adminEgress: readonly CompiledClusterPolicy[];
+  readonly baselineIngress: readonly CompiledClusterPolicy[];
+  readonly baselineEgress: readonly CompiledClusterPolicy[];
 }
 
 const NO_POLICIES: readonly CompiledPolicy[] = [];
+const NO_CLUSTER_POLICIES: readonly CompiledClusterPolicy[] = [];
 
 export function podEndpoint(
   pod: Pod,
@@ -50,6 +63,7 @@ export function podEndpoint(
   namespaceLabels: Labels,
   addresses: readonly IpAddress[],
   policies: PodPolicies,
+  nodeLabels?: Labels,
 ): Endpoint {
   return makeEndpoint(
     pod.hostNetwork ? 'hostNetwork' : 'pod',
@@ -59,6 +73,7 @@ export function podEndpoint(
     pod.nodeName,
     addresses,
     pod.hostNetwork ? EMPTY_POLICIES : policies,
+    pod.hostNetwork ? (nodeLabels ?? {}) : undefined,
   );
 }
 
@@ -66,6 +81,7 @@ export function addressEndpoint(
   kind: 'node' | 'outside',
   address: IpAddress | undefined,
   nodeName?: string,
+  nodeLabels?: Labels,
 ): Endpoint {
   return makeEndpoint(
     kind,
@@ -75,10 +91,18 @@ export function addressEndpoint(
     nodeName,
     address === undefined ? [] : [address],
     EMPTY_POLICIES,
+    kind === 'node' ? (nodeLabels ?? {}) : undefined,
   );
 }
 
-const EMPTY_POLICIES: PodPolicies = { ingress: NO_POLICIES, egress: NO_POLICIES };
+export const EMPTY_POLICIES: PodPolicies = {
+  ingress: NO_POLICIES,
+  egress: NO_POLICIES,
+  adminIngress: NO_CLUSTER_POLICIES,
+  adminEgress: NO_CLUSTER_POLICIES,
+  baselineIngress: NO_CLUSTER_POLICIES,
+  baselineEgress: NO_CLUSTER_POLICIES,
+};
 
 function makeEndpoint(
   kind: EndpointKind,
@@ -88,6 +112,7 @@ function makeEndpoint(
   nodeName: string | undefined,
   addresses: readonly IpAddress[],
   policies: PodPolicies,
+  nodeLabels: Labels | undefined,
 ): Endpoint {
   const ip4 = addresses.find((a) => a.family === 4)?.words[0] ?? -1;
   const ip6 = addresses.find((a) => a.family === 6)?.words;
@@ -101,5 +126,10 @@ function makeEndpoint(
     ip6,
     ingressPolicies: policies.ingress,
     egressPolicies: policies.egress,
+    adminIngress: policies.adminIngress,
+    adminEgress: policies.adminEgress,
+    baselineIngress: policies.baselineIngress,
+    baselineEgress: policies.baselineEgress,
+    nodeLabels,
   };
 }

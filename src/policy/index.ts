@@ -4,6 +4,8 @@
 export type * from './cluster.js';
 export type * from './policy.js';
 export type * from './manifest.js';
+export type * from './cluster-policy.js';
+export { clusterPolicyText, compareClusterPolicies } from './cluster-policy.js';
 
 // Label selectors: matching, kubectl syntax, validation, probe labels.
 export {
@@ -47,10 +49,21 @@ export { buildPolicy, policyTypes } from './build.js';
 export type { BuildPolicyResult } from './build.js';
 export { isPortNumber, portNameProblem, validatePolicy } from './validate-policy.js';
 export type { PolicyError, PolicyPath } from './validate-policy.js';
+export { buildClusterPolicy, CLUSTER_POLICY_GROUP, isModelledClusterPolicy } from './build-cluster-policy.js';
+export type { BuildClusterPolicyResult } from './build-cluster-policy.js';
+export { clusterPolicyWarnings, unmodelledPolicyOf } from './cluster-policy-warnings.js';
+export type { ClusterPolicyWarning } from './cluster-policy-warnings.js';
 
 // Verdicts: the query, the engine, and the reasons.
 export type { Traffic, TrafficEndpoint } from './traffic.js';
 export { PolicyEngine } from './verdict.js';
-export type { DirectionDecision, DirectionVerdict, PolicyVerdict, RuleMatch } from './verdict.js';
+export type {
+  DirectionDecision,
+  DirectionVerdict,
+  PolicyVerdict,
+  RuleMatch,
+  TierStep,
+  TierTrail,
+} from './verdict.js';
 export { NAMESPACE_NAME_LABEL } from './cluster-index.js';
 export { withNamespaceNameLabels } from './namespace-names.js';

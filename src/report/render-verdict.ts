@@ -7,13 +7,71 @@ import type { ClusterState } from '../policy/cluster.js';
 import { assertNever } from '../policy/never.js';
 import type { NamespaceMatcher, NetworkPolicy, Peer, PolicyRef, PortRule } from '../policy/policy.js';
 import { formatSelector, isEmptySelector } from '../policy/selector.js';
-import type { DirectionVerdict, PolicyVerdict, RuleMatch } from '../policy/verdict.js';
+import type { DirectionVerdict, PolicyVerdict, RuleMatch, TierStep } from '../policy/verdict.js';
+import { clusterPolicyText } from '../policy/cluster-policy.js';
 
 export function renderVerdict(verdict: PolicyVerdict, state: ClusterState): string {
   return [
     `egress of the source: ${directionText(verdict.egress, state)}`,
+    ...tiersText(verdict.egress),
     `ingress to the destination: ${directionText(verdict.ingress, state)}`,
+    ...tiersText(verdict.ingress),
+    ...unmodelledText(verdict),
   ].join('\n');
+}
+
+/** `  tiers: Admin: Pass by ... -> NetworkPolicy: no policy isolates the pod -> Baseline: Deny by ...` */
+function tiersText(verdict: DirectionVerdict): string[] {
+  const steps = verdict.tiers?.steps ?? [];
+  if (steps.length === 0) return [];
+  return [`  tiers: ${steps.map((step) => stepText(step, verdict.direction)).join(' -> ')}`];
+}
+
+function stepText(step: TierStep, direction: DirectionVerdict['direction']): string {
+  if (step.tier === 'NetworkPolicy') {
+    const said = {
+      notIsolated: 'no policy isolates the pod',
+      ownNode: 'allowed (own node)',
+      admitted: 'allowed',
+      denied: 'denied',
+    }[step.outcome];
+    return `NetworkPolicy: ${said}`;
+  }
+  switch (step.outcome) {
+    case 'noPolicy':
+      return `${step.tier}: no policy selects the pod`;
+    case 'noMatch':
+      return `${step.tier}: no rule of ${step.policies.map(clusterPolicyText).join(', ')} matches`;
+    case 'matched':
+      return `${step.tier}: ${step.action} by ${clusterRuleText(step, direction)}`;
+    default:
+      return assertNever(step);
+  }
+}
+
+/** `AdminNetworkPolicy/guard egress[0] "deny-db"` */
+function clusterRuleText(
+  step: TierStep & { outcome: 'matched' },
+  direction: DirectionVerdict['direction'],
+): string {
+  const name = step.ruleName === undefined ? '' : ` "${step.ruleName}"`;
+  return `${clusterPolicyText(step.policy)} ${direction}[${step.rule}]${name}`;
+}
+
+function clusterDecisionText(verdict: DirectionVerdict): string {
+  const last = verdict.tiers?.steps.at(-1);
+  if (last === undefined || last.tier === 'NetworkPolicy' || last.outcome !== 'matched')
+    return 'a cluster policy';
+  return `the ${last.tier} tier, ${clusterRuleText(last, verdict.direction)}`;
+}
+
+function unmodelledText(verdict: PolicyVerdict): string[] {
+  const unmodelled = verdict.unmodelled ?? [];
+  if (unmodelled.length === 0) return [];
+  const names = unmodelled.map(
+    (p) => `${p.kind} ${p.namespace === undefined ? '' : `${p.namespace}/`}${p.name}`,
+  );
+  return [`not modelled, and may change this verdict: ${names.join(', ')}`];
 }
 
 function directionText(verdict: DirectionVerdict, state: ClusterState): string {
@@ -31,6 +89,10 @@ function directionText(verdict: DirectionVerdict, state: ClusterState): string {
       return `allowed by ${verdict.admittedBy.map((match) => ruleText(match, verdict, state)).join('; ')}`;
     case 'denied':
       return `denied: isolated by ${verdict.isolatedBy.map(refText).join(', ')}, and no rule admits it`;
+    case 'acceptedByClusterPolicy':
+      return `allowed by ${clusterDecisionText(verdict)}`;
+    case 'deniedByClusterPolicy':
+      return `denied by ${clusterDecisionText(verdict)}`;
     default:
       return assertNever(verdict.decision);
   }
