@@ -23,6 +23,10 @@ export { createGithubReporter, escapeData, escapeProperty, renderGithub, workflo
 export { createJsonReporter, renderJson, REPORT_SCHEMA_ID, REPORT_VERSION, toJsonReport } from './json.js';
 export type { JsonAssertion, JsonPair, JsonReport, JsonSuite } from './json.js';
 
+// The GitHub Action's job summary, from a JSON report.
+export { escapeText, renderJobSummary, renderNoReportSummary } from './job-summary.js';
+export type { JobSummaryOptions } from './job-summary.js';
+
 // Why the model allows or denies a pair, in words.
 export { renderVerdict } from './render-verdict.js';
 
