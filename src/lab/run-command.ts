@@ -20,6 +20,9 @@ export interface RunOptions {
   /** Text for the program's stdin (e.g. `ip -batch -`, `nft -f -`). */
   readonly input?: string;
   readonly timeoutMs?: number;
+  /** Added to this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
 }
 
 export async function runCommand(
@@ -34,6 +37,8 @@ export async function runCommand(
     reject: false,
     timeout: options.timeoutMs ?? 30_000,
     stripFinalNewline: false,
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
   });
   if (result.failed) {

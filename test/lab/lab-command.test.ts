@@ -59,7 +59,7 @@ describe('netpol-assert lab', { skip: isRoot ? false : 'the lab needs root' }, (
     assert.match(result.stderr, /8\.8\.8\.8 is not in a documentation range/);
   });
 
-  test('up without etcd and kube-apiserver anywhere is exit code 3 and names the install script', async () => {
+  test('up without etcd and kube-apiserver anywhere is exit code 3 and names npm run setup:lab', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'netpol-assert-nobin-'));
     const saved = {
       PATH: process.env.PATH,
@@ -71,7 +71,7 @@ describe('netpol-assert lab', { skip: isRoot ? false : 'the lab needs root' }, (
     try {
       const result = await run('lab', 'up', '--name', 'nolab');
       assert.equal(result.code, 3);
-      assert.match(result.stderr, /scripts\/install-lab-binaries\.sh/);
+      assert.match(result.stderr, /npm run setup:lab/);
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];

@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { binaryCacheDir, findLabBinaries } from '../../src/lab/control-plane/index.js';
+import {
+  binaryCacheDir,
+  findLabBinaries,
+  RELEASE_KUBERNETES_VERSION,
+} from '../../src/lab/control-plane/index.js';
 import { labDown, labUp } from '../../src/lab/lifecycle/index.js';
 import { labPaths, readSupervisorRecord } from '../../src/lab/supervisor/index.js';
 import { isRoot } from './lab-helpers.js';
@@ -23,24 +27,30 @@ describe(
   { skip: isRoot ? false : 'the lab needs root', timeout: 90_000 },
   () => {
     let cache: string;
-    const savedCache = process.env.NETPOL_ASSERT_CACHE;
+    const saved = {
+      NETPOL_ASSERT_CACHE: process.env.NETPOL_ASSERT_CACHE,
+      KUBEBUILDER_ASSETS: process.env.KUBEBUILDER_ASSETS,
+    };
 
     before(async () => {
-      // A cache that holds only kube-apiserver (etcd comes from PATH); the supervisor inherits this environment.
+      // A cache that holds only the kube-apiserver under test (etcd comes from PATH), and no
+      // KUBEBUILDER_ASSETS (the test runner's version folder has the scheduler); the
+      // supervisor inherits this environment.
       const binaries = await findLabBinaries();
       cache = await mkdtemp(join(tmpdir(), 'netpol-assert-solo-'));
-      await mkdir(binaryCacheDir({ NETPOL_ASSERT_CACHE: cache }), { recursive: true });
-      await symlink(
-        binaries.kubeApiserver,
-        join(binaryCacheDir({ NETPOL_ASSERT_CACHE: cache }), 'kube-apiserver'),
-      );
+      const bin = binaryCacheDir({ NETPOL_ASSERT_CACHE: cache }, RELEASE_KUBERNETES_VERSION);
+      await mkdir(bin, { recursive: true });
+      await symlink(binaries.kubeApiserver, join(bin, 'kube-apiserver'));
       process.env.NETPOL_ASSERT_CACHE = cache;
+      delete process.env.KUBEBUILDER_ASSETS;
     });
 
     after(async () => {
       await labDown({ lab: LAB, progress: quiet });
-      if (savedCache === undefined) delete process.env.NETPOL_ASSERT_CACHE;
-      else process.env.NETPOL_ASSERT_CACHE = savedCache;
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
       await rm(cache, { recursive: true, force: true });
     });
 

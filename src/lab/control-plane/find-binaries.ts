@@ -1,12 +1,13 @@
 /**
  * Where the control-plane binaries are: `--k8s-bin DIR`, then `$KUBEBUILDER_ASSETS`
- * (envtest's convention), then PATH, then the cache scripts/install-lab-binaries.sh fills.
+ * (envtest's convention), then PATH, then the cache `npm run setup:lab` fills (1.28.7 first,
+ * then 1.20.2).
  * etcd and kube-apiserver are required; the controller manager and scheduler are optional
  * (the lab then binds pods itself and skips service-account tokens).
  */
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { isExecutable } from '../is-executable.js';
+import { binaryCacheDir, CACHED_KUBERNETES_VERSIONS } from './binary-cache.js';
 
 export const LAB_KUBERNETES_VERSION = '1.20.2';
 
@@ -31,17 +32,11 @@ export class LabBinariesMissingError extends Error {
   ) {
     super(
       `the lab needs ${missing.join(' and ')}, not found in ${searched.join(', ')}; ` +
-        'run scripts/install-lab-binaries.sh (builds Kubernetes 1.20.2 once and caches it), ' +
+        "run 'npm run setup:lab' as root (installs etcd, downloads or builds Kubernetes once and caches it), " +
         'or point --k8s-bin or KUBEBUILDER_ASSETS at a folder that holds them',
     );
     this.name = 'LabBinariesMissingError';
   }
-}
-
-/** The cache folder scripts/install-lab-binaries.sh writes to. */
-export function binaryCacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  const root = env.NETPOL_ASSERT_CACHE ?? join(env.HOME ?? homedir(), '.cache', 'netpol-assert');
-  return join(root, `k8s-${LAB_KUBERNETES_VERSION}`, 'bin');
 }
 
 /** The folders searched, in order. */
@@ -51,7 +46,7 @@ export function binarySearchPath(options: FindBinariesOptions): string[] {
   if (options.k8sBin !== undefined) folders.push(options.k8sBin);
   if (env.KUBEBUILDER_ASSETS) folders.push(env.KUBEBUILDER_ASSETS);
   folders.push(...(env.PATH ?? '').split(delimiter).filter((folder) => folder !== ''));
-  folders.push(binaryCacheDir(env));
+  folders.push(...CACHED_KUBERNETES_VERSIONS.map((version) => binaryCacheDir(env, version)));
   return folders;
 }
 
