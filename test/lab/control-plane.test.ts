@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connect } from 'node:tls';
 import { CoreV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { readFile } from 'node:fs/promises';
+import { labelsNamespaceNames, serverVersion } from '../../src/lab/control-plane/index.js';
 import { labApply, labDown, labStatus, labUp, renderLabStatus } from '../../src/lab/lifecycle/index.js';
 import type { LabUp } from '../../src/lab/lifecycle/index.js';
 import { labPaths, readSupervisorRecord } from '../../src/lab/supervisor/index.js';
@@ -71,6 +73,8 @@ describe('a lab with two nodes', { skip: isRoot ? false : 'the lab needs root', 
       assert.match(internal, /^198\.19\.0\.\d+$/);
       assert.equal(node.status?.daemonEndpoints?.kubeletEndpoint?.Port, record.kubeletPort);
       assert.deepEqual(node.spec?.taints ?? [], [], 'no node is tainted');
+      const server = await serverVersion(kubeConfig);
+      assert.equal(node.status?.nodeInfo?.kubeletVersion, server.gitVersion, 'no version skew');
     }
   });
 
@@ -105,13 +109,36 @@ describe('a lab with two nodes', { skip: isRoot ? false : 'the lab needs root', 
     }
   });
 
-  test('every namespace carries kubernetes.io/metadata.name, which Kubernetes 1.20 does not set by itself', async () => {
+  test('every namespace carries kubernetes.io/metadata.name, declared labels kept', async () => {
     const namespaces = (await core.listNamespace()).items;
     assert.ok(namespaces.some((namespace) => namespace.metadata?.name === 'shop'));
     for (const namespace of namespaces)
       assert.equal(namespace.metadata?.labels?.['kubernetes.io/metadata.name'], namespace.metadata?.name);
     const shop = namespaces.find((namespace) => namespace.metadata?.name === 'shop');
     assert.equal(shop?.metadata?.labels?.team, 'retail', 'declared labels are kept');
+  });
+
+  test('the name label comes from the API server on 1.21 and later, from the lab on older servers', async () => {
+    const version = await serverVersion(kubeConfig);
+    const created = await core.createNamespace({ body: { metadata: { name: 'label-origin' } } });
+    const label = (namespace: V1Namespace) => namespace.metadata?.labels?.['kubernetes.io/metadata.name'];
+    if (labelsNamespaceNames(version)) {
+      assert.equal(label(created), 'label-origin', `${version.gitVersion} labels it as it creates it`);
+    } else {
+      assert.equal(label(created), undefined, `${version.gitVersion} does not label namespaces`);
+      const read = async () => core.readNamespace({ name: 'label-origin' });
+      assert.equal(
+        label(await eventually(read, (namespace) => label(namespace) !== undefined)),
+        'label-origin',
+      );
+    }
+    const log = await readFile(`${labPaths(LAB).logs}/supervisor.log`, 'utf8');
+    assert.equal(
+      log.includes("the lab's labeler stays off"),
+      labelsNamespaceNames(version),
+      'the lab labels namespaces only for a server that does not',
+    );
+    await core.deleteNamespace({ name: 'label-origin' });
   });
 
   test('exec into a pod runs in its network namespace and returns stdout, stderr and the exit code', async () => {
@@ -203,19 +230,57 @@ describe('a lab with two nodes', { skip: isRoot ? false : 'the lab needs root', 
     assert.match(stdout, /lab-node-0/);
   });
 
-  test('kubectl exec over WebSocket gets the output and the exit code', async (t) => {
-    if (!(await hasKubectl())) return t.skip('kubectl is not installed');
+  test('kubectl exec through the API server gets stdout, stderr, stdin and the exit code, over the protocol it speaks', async (t) => {
+    if (!(await hasKubectl()))
+      return t.skip('kubectl is not installed (Debian: apt-get install kubernetes-client)');
     const [pod] = await pods('shop', 'app=web');
-    const args = ['--kubeconfig', up.kubeconfig, '-n', 'shop', 'exec', pod?.metadata?.name ?? '', '--'];
-    const result = await execa('kubectl', [...args, 'sh', '-c', 'echo hi; exit 4'], { reject: false });
-    assert.equal(result.stdout, 'hi');
+    const args = ['--kubeconfig', up.kubeconfig, '-n', 'shop', 'exec', '-i', pod?.metadata?.name ?? '', '--'];
+    const script = 'read line; echo "got $line"; echo err >&2; exit 4';
+    const result = await execa('kubectl', [...args, 'sh', '-c', script], { reject: false, input: 'hi\n' });
+    assert.equal(result.stdout, 'got hi');
+    assert.match(result.stderr, /^err$/m);
     assert.equal(result.exitCode, 4);
+    // kube-apiserver (1.20 to 1.29) hands the client's upgrade to the kubelet as it came:
+    // SPDY/3.1 from kubectl before 1.30, WebSocket from later kubectl and from client-node.
+    const execLine = async (): Promise<string | undefined> =>
+      (await readFile(`${labPaths(LAB).logs}/supervisor.log`, 'utf8'))
+        .split('\n')
+        .filter((entry) => entry.includes('read line'))
+        .at(-1);
+    const line = await eventually(execLine, (found) => found !== undefined, 5_000);
+    const protocol = / over (\S+ \S+):/.exec(line ?? '')?.[1];
+    assert.ok(protocol === 'spdy v4.channel.k8s.io' || protocol?.startsWith('websocket '), line);
+    // With the kubeconfig, a version dispatcher (Google Cloud SDK's) names the kubectl it runs for this server.
+    const versionArgs = ['--kubeconfig', up.kubeconfig, 'version', '-o', 'json'];
+    const client = (await execa('kubectl', versionArgs, { reject: false })).stdout;
+    t.diagnostic(
+      `kubectl ${/"gitVersion":\s*"([^"]+)"/.exec(client)?.[1] ?? '?'} exec reached the kubelet over ${protocol}`,
+    );
   });
 
-  test('lab status shows the nodes, the pods with their addresses, the outside host and the cni mode', async () => {
+  test('client-node exec (what netpol-assert uses) reaches the kubelet over WebSocket', async () => {
+    const [pod] = await pods('shop', 'app=web');
+    const where = { namespace: 'shop', pod: pod?.metadata?.name ?? '', container: 'web' };
+    const result = await execInPod(kubeConfig, where, ['echo', 'client-node-protocol']);
+    assert.equal(result.stdout, 'client-node-protocol\n');
+    // The kubelet logs the exec as it ends, which may be just after the client has its answer.
+    const execLine = async (): Promise<string | undefined> =>
+      (await readFile(`${labPaths(LAB).logs}/supervisor.log`, 'utf8'))
+        .split('\n')
+        .filter((entry) => entry.includes('client-node-protocol'))
+        .at(-1);
+    const line = await eventually(execLine, (found) => found !== undefined, 5_000);
+    assert.match(line ?? '', / over websocket v[45]\.channel\.k8s\.io:/);
+  });
+
+  test('lab status shows the Kubernetes version, the nodes, the pods with their addresses, the outside host and the cni mode', async () => {
     const status = await labStatus({ lab: LAB });
     assert.ok(status.ok, JSON.stringify(status));
+    const version = await serverVersion(kubeConfig);
+    assert.equal(status.kubernetesVersion, version.gitVersion);
+    assert.match(status.kubernetesVersion, /^v1\.\d+\.\d+/);
     const text = renderLabStatus(status);
+    assert.match(text, new RegExp(`^kubernetes\\s+${version.gitVersion.replaceAll('.', '\\.')}$`, 'm'));
     assert.match(text, /cni full, 2 nodes/);
     assert.match(text, /partner-api\s+203\.0\.113\.10/);
     for (const pod of await pods('shop', 'app=web'))

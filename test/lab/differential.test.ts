@@ -4,14 +4,34 @@
  * plane's compiler. Seeded random clusters and policies; every pod pair, port and
  * outside host probed; a disagreement prints the seed and the whole case.
  *
+ * The lab's kube-apiserver (the one findLabBinaries finds, e.g. by KUBEBUILDER_ASSETS)
+ * stores every random policy first (a dry-run create), and the data plane and the model
+ * both get what it stored, defaults and all, as they would in a lab. Port ranges
+ * (`endPort`) are drawn when the server has them (1.25+, asked from its /version).
+ *
  *   connected            -> allowed
  *   timeout/unreachable  -> denied
  *   refused, error       -> the test itself is wrong (nothing listened): fails loudly
  *
- * NETPOL_ASSERT_SEEDS=7,8 runs other seeds. Needs root, iproute2, nftables and cc.
+ * NETPOL_ASSERT_SEEDS=7,8 runs other seeds. Needs root, iproute2, nftables, cc, etcd and
+ * kube-apiserver.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  findLabBinaries,
+  LAB_SERVICE_CLUSTER_IP_RANGE,
+  LabBinariesMissingError,
+  labKubeConfig,
+  serverVersion,
+  servesEndPort,
+  startControlPlane,
+} from '../../src/lab/control-plane/index.js';
+import type { ControlPlane, KubernetesVersion } from '../../src/lab/control-plane/index.js';
 import type { DataPlaneStatus, DesiredState } from '../../src/lab/index.js';
 import { DataPlane } from '../../src/lab/index.js';
 import { buildPolicy, PolicyEngine } from '../../src/policy/index.js';
@@ -26,7 +46,82 @@ const LAB = 'tdiff';
 const SEEDS = (process.env.NETPOL_ASSERT_SEEDS ?? '1,2,3,4,5,6,7,8,9,10').split(',').map(Number);
 const POLICY_ROUNDS = 3;
 const TIMEOUT_MS = 300;
-const skip = (await labSkipReason()) ?? false;
+const NAMESPACES = ['alpha', 'beta', 'gamma'];
+
+async function skipReason(): Promise<string | false> {
+  const machine = await labSkipReason();
+  if (machine !== undefined) return machine;
+  try {
+    await findLabBinaries();
+    return false;
+  } catch (error) {
+    if (error instanceof LabBinariesMissingError)
+      return `the lab's control plane is missing: ${error.message}`;
+    throw error;
+  }
+}
+
+const skip = await skipReason();
+
+/** The lab's API server alone (etcd and kube-apiserver), spoken to as JSON in wire form. */
+interface ApiServer {
+  readonly controlPlane: ControlPlane;
+  readonly version: KubernetesVersion;
+  send(method: 'POST', path: string, body: unknown): Promise<Record<string, unknown>>;
+}
+
+async function startApiServer(folder: string): Promise<ApiServer> {
+  const { etcd, kubeApiserver } = await findLabBinaries();
+  const controlPlane = await startControlPlane({
+    folder,
+    contextName: `netpol-assert-${LAB}`,
+    binaries: { etcd, kubeApiserver },
+    serviceClusterIpRange: LAB_SERVICE_CLUSTER_IP_RANGE,
+    onProcessStart: async () => undefined,
+    readyTimeoutMs: 60_000,
+  });
+  const { pki } = controlPlane;
+  const [ca, cert, key] = await Promise.all(
+    [pki.caCert, pki.admin.cert, pki.admin.key].map((f) => readFile(f)),
+  );
+  const version = await serverVersion(labKubeConfig(controlPlane.kubeconfig));
+  // Plain JSON over HTTPS: the objects stay in wire form (client-node's models rename `from`).
+  const send = (method: 'POST', path: string, body: unknown) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const call = request(
+        `${controlPlane.server}${path}`,
+        { method, ca, cert, key, headers: { 'Content-Type': 'application/json' } },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () =>
+            (response.statusCode ?? 0) < 300
+              ? resolve(JSON.parse(text) as Record<string, unknown>)
+              : reject(new Error(`${method} ${path}: HTTP ${response.statusCode}: ${text}`)),
+          );
+        },
+      );
+      call.on('error', reject);
+      call.end(JSON.stringify(body));
+    });
+  return { controlPlane, version, send };
+}
+
+/** The policy as the API server stores it: validated, defaulted, fields it lacks dropped. */
+async function storedByServer(api: ApiServer, policy: NetworkPolicyManifest): Promise<NetworkPolicyManifest> {
+  const namespace = policy.metadata?.namespace ?? 'default';
+  const stored = await api.send(
+    'POST',
+    `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies?dryRun=All`,
+    policy,
+  );
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: policy.metadata?.name ?? '', namespace },
+    spec: stored.spec as NetworkPolicyManifest['spec'],
+  };
+}
 
 /** One end of a probe: where the prober runs, what the model calls it, and for humans. */
 interface Side {
@@ -181,19 +276,33 @@ function describeCase(
 
 describe('the data plane agrees with the policy model on random clusters', { skip }, () => {
   let plane: DataPlane | undefined;
+  let api: ApiServer | undefined;
+  let folder = '';
+  let rangesStored = 0;
 
   before(async () => {
     await DataPlane.cleanLeftovers({ lab: LAB });
+    folder = await mkdtemp(join(tmpdir(), 'npa-differential-'));
+    api = await startApiServer(folder);
+    for (const name of NAMESPACES)
+      await api.send('POST', '/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      });
     plane = await DataPlane.create(LAB);
   });
 
   after(async () => {
     await plane?.destroy();
+    await api?.controlPlane.stop();
+    if (folder !== '') await rm(folder, { recursive: true, force: true });
   });
 
   for (const seed of SEEDS) {
     test(`seed ${seed}: every probe through real packets matches the model`, async (t) => {
-      assert.ok(plane);
+      assert.ok(plane && api);
+      const portRanges = servesEndPort(api.version);
       const rng = new Rng(seed);
       const cluster = randomCluster(rng, seed);
       let status = await plane.apply(desiredOf(cluster, []));
@@ -204,8 +313,13 @@ describe('the data plane agrees with the policy model on random clusters', { ski
       const disagreements: string[] = [];
       let probes = 0;
       let allowed = 0;
+      let ranges = 0;
       for (let round = 0; round < POLICY_ROUNDS; round++) {
-        const policies = randomPolicies(rng, anchors);
+        const server = api;
+        const drawn = randomPolicies(rng, anchors, { portRanges });
+        const policies = await Promise.all(drawn.map((policy) => storedByServer(server, policy)));
+        ranges += countRanges(policies);
+        rangesStored += countRanges(policies);
         status = await plane.apply(desiredOf(cluster, policies));
         const engine = modelOf(cluster, status, policies);
         const cases = casesOf(sidesOf(cluster, status));
@@ -231,8 +345,10 @@ describe('the data plane agrees with the policy model on random clusters', { ski
         probes += cases.length;
       }
       t.diagnostic(
-        `seed ${seed}: ${probes} probes, ${allowed} allowed by the model, ${disagreements.length} disagreements`,
+        `seed ${seed} on ${api.version.gitVersion}: ${probes} probes, ${allowed} allowed by the model, ` +
+          `${ranges} port ranges, ${disagreements.length} disagreements`,
       );
+      if (!portRanges) assert.equal(ranges, 0, 'no endPort is drawn for a server without it');
       assert.ok(probes >= 75, `only ${probes} probes`);
       assert.ok(allowed > 0 && allowed < probes, 'both verdicts occur');
       assert.equal(
@@ -242,4 +358,19 @@ describe('the data plane agrees with the policy model on random clusters', { ski
       );
     });
   }
+
+  test('the server kept the drawn port ranges when it has endPort, and none was drawn otherwise', (t) => {
+    assert.ok(api);
+    t.diagnostic(`${api.version.gitVersion}: ${rangesStored} port ranges stored over ${SEEDS.length} seeds`);
+    if (servesEndPort(api.version)) assert.ok(rangesStored > 0, 'some endPort reached the data plane');
+    else assert.equal(rangesStored, 0);
+  });
 });
+
+/** How many port entries of the stored policies carry an endPort. */
+function countRanges(policies: readonly NetworkPolicyManifest[]): number {
+  return policies
+    .flatMap((policy) => [...(policy.spec?.ingress ?? []), ...(policy.spec?.egress ?? [])])
+    .flatMap((rule) => rule.ports ?? [])
+    .filter((port) => port.endPort !== undefined && port.endPort !== null).length;
+}

@@ -1,8 +1,9 @@
 /**
  * Seeded random clusters and NetworkPolicies for the differential test: small label
  * vocabularies so selectors often match, ports that share names with different numbers
- * (named ports must resolve per pod), ipBlocks around pods and outside hosts. Every
- * policy is one the API server accepts.
+ * (named ports must resolve per pod), ipBlocks around pods and outside hosts, and port
+ * ranges (`endPort`) where the API server has them. Every policy is one the API server
+ * accepts; the differential test has the server store each one first.
  */
 import type { ContainerPort } from '../../src/policy/cluster.js';
 import type {
@@ -192,7 +193,16 @@ function randomPeer(rng: Rng, anchors: BlockAnchors): NetworkPolicyPeerManifest 
   }
 }
 
-function randomPort(rng: Rng): NetworkPolicyPortManifest {
+export interface PolicyOptions {
+  /**
+   * Whether rules may carry `endPort` (Kubernetes 1.25+). Without, a range draw keeps
+   * only its start, so one seed gives the same clusters and policies on every version
+   * but for the ranges.
+   */
+  readonly portRanges: boolean;
+}
+
+function randomPort(rng: Rng, options: PolicyOptions): NetworkPolicyPortManifest {
   const port = rng.pick(PORTS);
   return rng.pick<() => NetworkPolicyPortManifest>([
     () => ({
@@ -201,11 +211,13 @@ function randomPort(rng: Rng): NetworkPolicyPortManifest {
     }),
     () => ({ port: port.name ?? 'http', protocol: port.protocol }),
     () => ({ port: port.name ?? 'http' }),
-    () => ({
-      port: rng.pick([53, 80, 443, 514]),
-      endPort: rng.pick([600, 8080, 9000]),
-      protocol: port.protocol,
-    }),
+    () => {
+      const start = rng.pick([53, 80, 443, 514]);
+      const endPort = rng.pick([600, 8080, 9000]);
+      return options.portRanges
+        ? { port: start, endPort, protocol: port.protocol }
+        : { port: start, protocol: port.protocol };
+    },
     () => ({ protocol: port.protocol }),
     () => ({ protocol: 'SCTP', port: port.port }),
   ])();
@@ -218,11 +230,15 @@ function randomList<T>(rng: Rng, make: () => T): T[] | undefined {
   return Array.from({ length: rng.int(1, 2) }, make);
 }
 
-export function randomPolicies(rng: Rng, anchors: BlockAnchors): NetworkPolicyManifest[] {
+export function randomPolicies(
+  rng: Rng,
+  anchors: BlockAnchors,
+  options: PolicyOptions,
+): NetworkPolicyManifest[] {
   return Array.from({ length: rng.int(1, 4) }, (_, index) => {
     const rule = () => ({
       peers: randomList(rng, () => randomPeer(rng, anchors)),
-      ports: randomList(rng, () => randomPort(rng)),
+      ports: randomList(rng, () => randomPort(rng, options)),
     });
     const rules = () =>
       rng.chance(0.15) ? undefined : rng.chance(0.18) ? [] : Array.from({ length: rng.int(1, 2) }, rule);

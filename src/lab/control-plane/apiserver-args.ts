@@ -3,6 +3,8 @@
  * certificates, Node+RBAC authorization, and a kubelet reached on 127.0.0.1 through each
  * node's `Hostname` address (the emulated nodes all answer on one local HTTPS port).
  */
+import { hasInsecurePortFlags } from './kubernetes-version.js';
+import type { KubernetesVersion } from './kubernetes-version.js';
 import type { LabPki } from './lab-pki.js';
 
 export interface ApiserverConfig {
@@ -16,14 +18,14 @@ export interface ApiserverConfig {
 
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
-export function apiserverArgs(config: ApiserverConfig): string[] {
+export function apiserverArgs(config: ApiserverConfig, version: KubernetesVersion): string[] {
   const { pki } = config;
   return [
     `--etcd-servers=${config.etcdUrl}`,
     '--bind-address=127.0.0.1',
     `--secure-port=${config.securePort}`,
-    // 1.20 still opens an unauthenticated port 8080 unless told not to.
-    '--insecure-port=0',
+    // Before 1.24 an unauthenticated port 8080 opens unless told not to; 1.24 removed port and flag.
+    ...(hasInsecurePortFlags(version) ? ['--insecure-port=0'] : []),
     // Published as the `kubernetes` Service's endpoint; no reconciler, since loopback is no valid endpoint.
     '--advertise-address=127.0.0.1',
     '--endpoint-reconciler-type=none',

@@ -1,4 +1,6 @@
 /** kube-controller-manager's command line: no serving ports, no leader election, the lab's keys. */
+import { hasInsecurePortFlags } from './kubernetes-version.js';
+import type { KubernetesVersion } from './kubernetes-version.js';
 import type { LabPki } from './lab-pki.js';
 
 export interface ControllerManagerConfig {
@@ -7,12 +9,12 @@ export interface ControllerManagerConfig {
   readonly serviceClusterIpRange: string;
 }
 
-export function controllerManagerArgs(config: ControllerManagerConfig): string[] {
+export function controllerManagerArgs(config: ControllerManagerConfig, version: KubernetesVersion): string[] {
   const { pki } = config;
   return [
     `--kubeconfig=${config.kubeconfig}`,
-    // 1.20 serves on 0.0.0.0:10252 (plain) and :10257 unless told not to; the lab serves nothing here.
-    '--port=0',
+    // It serves on 0.0.0.0:10257 (and before 1.24 on :10252, plain) unless told not to; the lab serves nothing here.
+    ...(hasInsecurePortFlags(version) ? ['--port=0'] : []),
     '--secure-port=0',
     '--leader-elect=false',
     `--service-account-private-key-file=${pki.serviceAccountKey}`,

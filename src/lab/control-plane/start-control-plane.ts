@@ -1,12 +1,14 @@
 /**
- * Bring the control plane up, step by step: certificates, etcd, kube-apiserver (until
- * /readyz), then kube-controller-manager and kube-scheduler when their binaries exist.
+ * Bring the control plane up, step by step: certificates and the Kubernetes binaries'
+ * versions (their command lines depend on them), etcd, kube-apiserver (until /readyz),
+ * then kube-controller-manager and kube-scheduler when their binaries exist.
  * Every process is reported to `onProcessStart` as soon as it has a pid, so `lab down`
  * finds it even if this process dies. A failed step stops what the earlier ones started.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { apiserverArgs } from './apiserver-args.js';
+import { binaryVersion } from './ask-version.js';
 import { startComponent } from './component-process.js';
 import type { ComponentLaunch, RunningComponent } from './component-process.js';
 import { controllerManagerArgs } from './controller-manager-args.js';
@@ -14,6 +16,7 @@ import { etcdArgs, etcdUrl } from './etcd-args.js';
 import type { LabBinaries } from './find-binaries.js';
 import { freeLocalPorts } from './free-ports.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import type { KubernetesVersion } from './kubernetes-version.js';
 import { createLabPki } from './lab-pki.js';
 import type { LabPki } from './lab-pki.js';
 import { schedulerArgs } from './scheduler-args.js';
@@ -45,6 +48,8 @@ export interface ControlPlane {
   readonly pki: LabPki;
   readonly ports: ControlPlanePorts;
   readonly components: readonly RunningComponent[];
+  /** kube-apiserver's version, as its binary states it. */
+  readonly version: KubernetesVersion;
   /** Whether kube-scheduler runs; without it the emulated nodes bind pods themselves. */
   readonly schedules: boolean;
   stop(): Promise<void>;
@@ -55,9 +60,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   await Promise.all(
     [paths.pki, paths.etcd, paths.logs].map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })),
   );
-  const pki = await createLabPki(paths.pki, {
-    kubernetesServiceIp: kubernetesServiceIp(options.serviceClusterIpRange),
-  });
+  const [pki, versions] = await Promise.all([
+    createLabPki(paths.pki, { kubernetesServiceIp: kubernetesServiceIp(options.serviceClusterIpRange) }),
+    binaryVersions(options.binaries),
+  ]);
   const [etcdClient = 0, etcdPeer = 0, apiserver = 0] = await freeLocalPorts(3);
   const ports = { etcdClient, etcdPeer, apiserver };
   const server = `https://127.0.0.1:${apiserver}`;
@@ -86,13 +92,16 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const apiserverProcess = await start({
       name: 'kube-apiserver',
       file: options.binaries.kubeApiserver,
-      args: apiserverArgs({
-        pki,
-        etcdUrl: etcdUrl({ clientPort: etcdClient }),
-        securePort: apiserver,
-        serviceClusterIpRange: options.serviceClusterIpRange,
-        serviceAccountAdmission: kubeControllerManager !== undefined,
-      }),
+      args: apiserverArgs(
+        {
+          pki,
+          etcdUrl: etcdUrl({ clientPort: etcdClient }),
+          securePort: apiserver,
+          serviceClusterIpRange: options.serviceClusterIpRange,
+          serviceAccountAdmission: kubeControllerManager !== undefined,
+        },
+        versions.kubeApiserver,
+      ),
     });
     const tls = { caCert: pki.caCert, client: pki.admin };
     await waitUntilReady(apiserverProcess, {
@@ -106,24 +115,27 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       return path;
     };
     const kubeconfig = await kubeconfigFor('admin', pki.admin);
-    if (kubeControllerManager !== undefined) {
+    if (kubeControllerManager !== undefined && versions.kubeControllerManager !== undefined) {
       const componentKubeconfig = await kubeconfigFor('controller-manager', pki.controllerManager);
       await start({
         name: 'kube-controller-manager',
         file: kubeControllerManager,
-        args: controllerManagerArgs({
-          pki,
-          kubeconfig: componentKubeconfig,
-          serviceClusterIpRange: options.serviceClusterIpRange,
-        }),
+        args: controllerManagerArgs(
+          {
+            pki,
+            kubeconfig: componentKubeconfig,
+            serviceClusterIpRange: options.serviceClusterIpRange,
+          },
+          versions.kubeControllerManager,
+        ),
       });
     }
-    if (kubeScheduler !== undefined) {
+    if (kubeScheduler !== undefined && versions.kubeScheduler !== undefined) {
       const componentKubeconfig = await kubeconfigFor('scheduler', pki.scheduler);
       await start({
         name: 'kube-scheduler',
         file: kubeScheduler,
-        args: schedulerArgs({ kubeconfig: componentKubeconfig }),
+        args: schedulerArgs({ kubeconfig: componentKubeconfig }, versions.kubeScheduler),
       });
     }
     return {
@@ -132,6 +144,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       pki,
       ports,
       components: started,
+      version: versions.kubeApiserver,
       schedules: kubeScheduler !== undefined,
       stop,
     };
@@ -139,6 +152,27 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await stop();
     throw error;
   }
+}
+
+interface BinaryVersions {
+  readonly kubeApiserver: KubernetesVersion;
+  readonly kubeControllerManager?: KubernetesVersion;
+  readonly kubeScheduler?: KubernetesVersion;
+}
+
+/** Each binary is found on its own (find-binaries.ts), so each states its own version, once. */
+async function binaryVersions(binaries: LabBinaries): Promise<BinaryVersions> {
+  const optional = async (file: string | undefined) => (file === undefined ? undefined : binaryVersion(file));
+  const [kubeApiserver, kubeControllerManager, kubeScheduler] = await Promise.all([
+    binaryVersion(binaries.kubeApiserver),
+    optional(binaries.kubeControllerManager),
+    optional(binaries.kubeScheduler),
+  ]);
+  return {
+    kubeApiserver,
+    ...(kubeControllerManager === undefined ? {} : { kubeControllerManager }),
+    ...(kubeScheduler === undefined ? {} : { kubeScheduler }),
+  };
 }
 
 /** Where the control plane keeps its files under the lab's state folder. */

@@ -1,14 +1,14 @@
 /**
- * One exec over a WebSocket: run the command where the pod lives, stream stdout and
- * stderr on their channels as they come, feed stdin, and end with the status on the
- * error channel and a normal close, as the kubelet does. A client that goes away takes
- * its process with it.
+ * One exec: run the command where the pod lives, stream stdout and stderr as they come,
+ * feed stdin, and end with the status, as the kubelet does. The transport (WebSocket
+ * channels, or SPDY streams for kubectl before 1.30) only carries bytes; a client that
+ * goes away takes its process with it.
  */
 import { execa } from 'execa';
 import type { WebSocket } from 'ws';
 import type { ExecRequest } from './exec-request.js';
 import { execStatus } from './exec-status.js';
-import type { ExecOutcome } from './exec-status.js';
+import type { ExecOutcome, ExecStatus } from './exec-status.js';
 import { Channel, frame, readClientMessage } from './stream-protocol.js';
 import type { StreamProtocol } from './stream-protocol.js';
 
@@ -19,9 +19,24 @@ export interface ExecTarget {
   readonly env: Readonly<Record<string, string>>;
 }
 
-export async function runExecSession(
-  socket: WebSocket,
-  protocol: StreamProtocol,
+/** What the client sends, as the process needs it. */
+export interface ClientEvents {
+  stdin(data: Buffer): void;
+  endStdin(): void;
+  gone(): void;
+}
+
+/** A connection to the exec's client, whatever its protocol. */
+export interface ExecTransport {
+  stdout(data: Buffer): void;
+  stderr(data: Buffer): void;
+  listen(events: ClientEvents): void;
+  /** The status, then the end of the session. */
+  finish(status: ExecStatus): void;
+}
+
+export async function runExec(
+  transport: ExecTransport,
   request: ExecRequest,
   target: ExecTarget,
 ): Promise<ExecOutcome> {
@@ -35,28 +50,46 @@ export async function runExecSession(
     buffer: false,
     reject: false,
   });
-  const send = (channel: number, data: Buffer | string): void => {
-    if (socket.readyState === socket.OPEN) socket.send(frame(channel, data));
-  };
-  subprocess.stdout?.on('data', (chunk: Buffer) => send(Channel.stdout, chunk));
+  subprocess.stdout?.on('data', (chunk: Buffer) => transport.stdout(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) =>
-    send(request.tty ? Channel.stdout : Channel.stderr, chunk),
+    request.tty ? transport.stdout(chunk) : transport.stderr(chunk),
   );
   subprocess.stdin?.on('error', () => undefined);
-  socket.on('message', (data: Buffer, isBinary: boolean) => {
-    if (!isBinary) return;
-    const message = readClientMessage(protocol, data);
-    if (message.kind === 'stdin') subprocess.stdin?.write(message.data);
-    else if (message.kind === 'close-stdin') subprocess.stdin?.end();
-  });
-  socket.on('close', () => {
-    if (subprocess.exitCode === null) subprocess.kill('SIGKILL');
+  transport.listen({
+    stdin: (data) => subprocess.stdin?.write(data),
+    endStdin: () => subprocess.stdin?.end(),
+    gone: () => {
+      if (subprocess.exitCode === null) subprocess.kill('SIGKILL');
+    },
   });
   const result = await subprocess;
   const outcome = outcomeOf(result);
-  send(Channel.error, JSON.stringify(execStatus(request.command, outcome)));
-  if (socket.readyState === socket.OPEN) socket.close(1000);
+  transport.finish(execStatus(request.command, outcome));
   return outcome;
+}
+
+/** Exec over a WebSocket: a channel byte before every message, the status on the error channel, a normal close. */
+export function webSocketTransport(socket: WebSocket, protocol: StreamProtocol): ExecTransport {
+  const send = (channel: number, data: Buffer | string): void => {
+    if (socket.readyState === socket.OPEN) socket.send(frame(channel, data));
+  };
+  return {
+    stdout: (data) => send(Channel.stdout, data),
+    stderr: (data) => send(Channel.stderr, data),
+    listen: (events) => {
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        if (!isBinary) return;
+        const message = readClientMessage(protocol, data);
+        if (message.kind === 'stdin') events.stdin(message.data);
+        else if (message.kind === 'close-stdin') events.endStdin();
+      });
+      socket.on('close', () => events.gone());
+    },
+    finish: (status) => {
+      send(Channel.error, JSON.stringify(status));
+      if (socket.readyState === socket.OPEN) socket.close(1000);
+    },
+  };
 }
 
 function outcomeOf(result: { exitCode?: number; signal?: string }): ExecOutcome {

@@ -1,8 +1,10 @@
 /**
  * The emulated kubelet's HTTPS endpoint, one for every lab node, on 127.0.0.1: it
- * answers /healthz and serves `exec` over WebSocket for kube-apiserver, which presents
- * its kubelet-client certificate (anything not signed by the lab's CA is turned away at
- * the TLS handshake). Logs, attach, port-forward and SPDY are refused with a Status.
+ * answers /healthz and serves `exec` for kube-apiserver, which presents its
+ * kubelet-client certificate (anything not signed by the lab's CA is turned away at the
+ * TLS handshake). kube-apiserver passes the client's upgrade on as it came: WebSocket
+ * from client-node and kubectl 1.30+, SPDY/3.1 from older kubectl; both are served.
+ * Logs, attach and port-forward are refused with a Status.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
@@ -12,9 +14,17 @@ import { WebSocketServer } from 'ws';
 import type { CertificateFiles } from '../control-plane/index.js';
 import { parseExecRequest } from './exec-request.js';
 import type { ExecRequest } from './exec-request.js';
-import { runExecSession } from './exec-session.js';
+import { runExec, webSocketTransport } from './exec-session.js';
+import type { ExecTransport } from './exec-session.js';
+import {
+  acceptSpdyExec,
+  offeredSpdyProtocols,
+  SPDY_STREAM_PROTOCOL,
+  SPDY_UPGRADE,
+} from './spdy-exec-session.js';
 import type { ExecTarget } from './exec-session.js';
-import { chooseStreamProtocol, offeredProtocols } from './stream-protocol.js';
+import { chooseStreamProtocol, offeredProtocols, STREAM_PROTOCOLS } from './stream-protocol.js';
+import type { StreamProtocol } from './stream-protocol.js';
 
 export type ExecResolution =
   | { readonly kind: 'run'; readonly target: ExecTarget }
@@ -49,7 +59,7 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
       const code = request.url?.startsWith('/exec/') ? 400 : 404;
       const message =
         code === 400
-          ? 'exec needs an upgrade to WebSocket'
+          ? `exec needs an upgrade to WebSocket or ${SPDY_UPGRADE}`
           : `the lab's kubelet does not serve ${request.url}`;
       response
         .writeHead(code, { 'Content-Type': 'application/json' })
@@ -76,6 +86,32 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
   };
 }
 
+/** How the client asked to stream an exec, or why the kubelet cannot serve it. */
+type ExecUpgrade =
+  | { readonly kind: 'websocket'; readonly protocol: StreamProtocol }
+  | { readonly kind: 'spdy'; readonly protocol: typeof SPDY_STREAM_PROTOCOL }
+  | { readonly kind: 'refused'; readonly message: string };
+
+function chooseUpgrade(headers: IncomingMessage['headers']): ExecUpgrade {
+  const upgrade = headers.upgrade?.toLowerCase();
+  if (upgrade === 'websocket') {
+    const protocol = chooseStreamProtocol(offeredProtocols(headers['sec-websocket-protocol']));
+    return protocol === undefined
+      ? { kind: 'refused', message: `no supported stream protocol offered (${STREAM_PROTOCOLS.join(', ')})` }
+      : { kind: 'websocket', protocol };
+  }
+  if (upgrade === SPDY_UPGRADE.toLowerCase()) {
+    const offered = offeredSpdyProtocols(headers['x-stream-protocol-version']);
+    return offered.includes(SPDY_STREAM_PROTOCOL)
+      ? { kind: 'spdy', protocol: SPDY_STREAM_PROTOCOL }
+      : { kind: 'refused', message: `no supported stream protocol offered (${SPDY_STREAM_PROTOCOL})` };
+  }
+  return {
+    kind: 'refused',
+    message: `the lab's kubelet serves exec over WebSocket or ${SPDY_UPGRADE}, not ${upgrade}`,
+  };
+}
+
 function upgradeToExec(
   sockets: WebSocketServer,
   options: KubeletServerOptions,
@@ -84,23 +120,38 @@ function upgradeToExec(
   head: Buffer,
 ): void {
   const refuse = (code: number, message: string): void => rejectUpgrade(socket, code, message);
-  if (request.headers.upgrade?.toLowerCase() !== 'websocket')
-    return refuse(400, `the lab's kubelet serves exec over WebSocket only, not ${request.headers.upgrade}`);
   const parsed = parseExecRequest(new URL(request.url ?? '/', 'https://kubelet'));
+  const upgrade = chooseUpgrade(request.headers);
+  if (upgrade.kind === 'refused') return refuse(400, upgrade.message);
   if (parsed.kind === 'invalid') return refuse(400, parsed.message);
-  const protocol = chooseStreamProtocol(offeredProtocols(request.headers['sec-websocket-protocol']));
-  if (protocol === undefined)
-    return refuse(400, 'no supported stream protocol offered (v5.channel.k8s.io, v4.channel.k8s.io)');
   const resolution = options.resolveExec(parsed.request);
   if (resolution.kind === 'refused') return refuse(resolution.code, resolution.message);
-  sockets.handleUpgrade(request, socket, head, (webSocket) => {
-    const { namespace, pod, command } = parsed.request;
-    runExecSession(webSocket, protocol, parsed.request, resolution.target).then(
-      (outcome) =>
-        options.log(`exec ${namespace}/${pod} ${JSON.stringify(command)}: ${JSON.stringify(outcome)}`),
-      (error: unknown) => options.log(`exec ${namespace}/${pod} failed: ${String(error)}`),
+  const { namespace, pod, command } = parsed.request;
+  const what = `exec ${namespace}/${pod} ${JSON.stringify(command)} over ${upgrade.kind} ${upgrade.protocol}`;
+  const run = (transport: ExecTransport): void => {
+    runExec(transport, parsed.request, resolution.target).then(
+      (outcome) => options.log(`${what}: ${JSON.stringify(outcome)}`),
+      (error: unknown) => options.log(`${what} failed: ${String(error)}`),
     );
-  });
+  };
+  switch (upgrade.kind) {
+    case 'websocket':
+      sockets.handleUpgrade(request, socket, head, (webSocket) =>
+        run(webSocketTransport(webSocket, upgrade.protocol)),
+      );
+      return;
+    case 'spdy':
+      acceptSpdyExec(socket, head, parsed.request).then(run, (error: unknown) =>
+        options.log(`${what} failed: ${String(error)}`),
+      );
+      return;
+    default:
+      return unreachable(upgrade);
+  }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected exec upgrade ${JSON.stringify(value)}`);
 }
 
 function rejectUpgrade(socket: Duplex, code: number, message: string): void {

@@ -6,7 +6,6 @@
  * dials for exec.
  */
 import type { V1Node, V1NodeCondition, V1NodeStatus } from '@kubernetes/client-node';
-import { LAB_KUBERNETES_VERSION } from '../control-plane/index.js';
 import { LAB_RUNTIME_SCHEME } from './pod-status.js';
 
 export interface LabNode {
@@ -19,6 +18,8 @@ export interface NodeEndpoint {
   /** Where kube-apiserver reaches the emulated kubelet (`localhost`). */
   readonly kubeletHost: string;
   readonly kubeletPort: number;
+  /** The version the node reports: the API server's own, so the lab shows no version skew. */
+  readonly kubeletVersion: string;
 }
 
 export const LAB_RUNTIME_VERSION = `${LAB_RUNTIME_SCHEME}://0.1.0`;
@@ -67,8 +68,8 @@ export function nodeStatus(node: LabNode, endpoint: NodeEndpoint, clock: NodeClo
       kernelVersion: 'lab',
       osImage: 'netpol-assert lab',
       containerRuntimeVersion: LAB_RUNTIME_VERSION,
-      kubeletVersion: `v${LAB_KUBERNETES_VERSION}`,
-      kubeProxyVersion: `v${LAB_KUBERNETES_VERSION}`,
+      kubeletVersion: endpoint.kubeletVersion,
+      kubeProxyVersion: endpoint.kubeletVersion,
       operatingSystem: 'linux',
       architecture: 'amd64',
     },

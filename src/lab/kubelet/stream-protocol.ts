@@ -2,7 +2,8 @@
  * The kubelet's WebSocket stream protocols for exec: every binary message starts with a
  * channel byte. v4 (client-node, older kubectl): 0 stdin, 1 stdout, 2 stderr, 3 error
  * (a metav1.Status as JSON), 4 resize. v5 (kubectl 1.30+) adds 255 close: `[255, 0]`
- * says the client closed stdin. SPDY and the older v1-v3 protocols are not served.
+ * says the client closed stdin. The older v1-v3 protocols are not served; SPDY (for
+ * kubectl before 1.30) is spdy-exec-session.ts.
  */
 export const STREAM_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
 export type StreamProtocol = (typeof STREAM_PROTOCOLS)[number];

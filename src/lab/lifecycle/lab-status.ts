@@ -1,10 +1,11 @@
 /**
- * `lab status`: the lab's record (phase, cni, kubeconfig, API server), its nodes and
- * pods as the API server has them, and its outside hosts as the data plane made them.
+ * `lab status`: the lab's record (phase, cni, kubeconfig, API server), the Kubernetes
+ * version the API server states, its nodes and pods as the API server has them, and its
+ * outside hosts as the data plane made them.
  */
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { labKubeConfig } from '../control-plane/index.js';
+import { labKubeConfig, serverVersion } from '../control-plane/index.js';
 import type { DataPlaneStatus } from '../kubelet/index.js';
 import { askSupervisor } from '../supervisor/control-socket.js';
 import { labPaths } from '../supervisor/lab-paths.js';
@@ -17,6 +18,8 @@ import type { LabFailure } from './lab-failure.js';
 export interface LabStatus {
   readonly ok: true;
   readonly record: SupervisorRecord;
+  /** The API server's gitVersion, e.g. `v1.28.7`. */
+  readonly kubernetesVersion: string;
   readonly nodes: readonly { readonly name: string; readonly ready: boolean; readonly address: string }[];
   readonly pods: readonly {
     readonly namespace: string;
@@ -46,8 +49,10 @@ export async function labStatus(options: {
     );
   if (record.phase !== 'ready') return unavailable(`lab '${options.lab}' is ${record.phase}`);
   try {
-    const core = labKubeConfig(paths.kubeconfig).makeApiClient(CoreV1Api);
-    const [nodes, pods, answer] = await Promise.all([
+    const kubeConfig = labKubeConfig(paths.kubeconfig);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const [version, nodes, pods, answer] = await Promise.all([
+      serverVersion(kubeConfig),
       core.listNode(),
       core.listPodForAllNamespaces(),
       askSupervisor(paths.socket, { op: 'status' }, ANSWER_MS),
@@ -55,6 +60,7 @@ export async function labStatus(options: {
     return {
       ok: true,
       record,
+      kubernetesVersion: version.gitVersion,
       nodes: nodes.items.map(nodeRow),
       pods: pods.items.map(podRow),
       externalHosts: answer.ok ? (answer.status?.externalHosts ?? []) : [],
@@ -94,6 +100,7 @@ export function renderLabStatus(status: LabStatus): string {
   const lines = [
     `lab ${record.lab}: ${record.phase}, cni ${record.cni}, ${record.nodes.length} nodes`,
     `server      ${record.server ?? ''}`,
+    `kubernetes  ${status.kubernetesVersion}`,
     `kubeconfig  ${record.kubeconfig}`,
     '',
     ...table(

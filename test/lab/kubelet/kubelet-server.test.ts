@@ -1,7 +1,9 @@
 /**
  * The emulated kubelet's endpoint, on its own (no API server): the lab's certificates,
- * exec over WebSocket in v4 and v5, and what it refuses. Commands run as plain local
- * processes here; in the lab they run in a pod's network namespace.
+ * exec over WebSocket in v4 and v5 and over SPDY/3.1 (v4), and what it refuses. Commands
+ * run as plain local processes here; in the lab they run in a pod's network namespace.
+ * The SPDY client here is built from the same framing code; kubectl 1.28 through a real
+ * API server is the lab test's (test/lab/control-plane.test.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -12,8 +14,19 @@ import { request } from 'node:https';
 import { WebSocket } from 'ws';
 import { createLabPki } from '../../../src/lab/control-plane/index.js';
 import type { LabPki } from '../../../src/lab/control-plane/index.js';
-import { startKubeletServer } from '../../../src/lab/kubelet/index.js';
-import type { KubeletServer } from '../../../src/lab/kubelet/index.js';
+import type { Duplex } from 'node:stream';
+import {
+  controlFrame,
+  dataFrame,
+  FLAG_FIN,
+  FrameReader,
+  FrameType,
+  HeaderCodec,
+  startKubeletServer,
+  streamIdOf,
+  synStreamPayload,
+} from '../../../src/lab/kubelet/index.js';
+import type { Frame, KubeletServer } from '../../../src/lab/kubelet/index.js';
 
 interface Session {
   readonly protocol: string;
@@ -145,13 +158,113 @@ describe('the kubelet endpoint', () => {
       upgrade.end();
     });
 
-  test('refuses SPDY, a WebSocket without a served protocol, and a pod that is not there, with a Status', async () => {
+  interface SpdySession {
+    readonly response: { status: number; protocol: string };
+    readonly replies: number[];
+    /** Data per stream type, in order, and whether each was closed (FIN). */
+    readonly data: Record<string, string>;
+    readonly fin: Record<string, boolean>;
+    readonly goaway: boolean;
+  }
+
+  /** A SPDY client as kubectl's: upgrade, open error/stdin/stdout/stderr streams in turn, send stdin, read to the end. */
+  const spdySession = (target: string, types: readonly string[], stdin?: string) =>
+    new Promise<SpdySession>((resolve, reject) => {
+      const upgrade = request(`https://localhost:${server.port}${target}`, {
+        ...tls,
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'SPDY/3.1',
+          'X-Stream-Protocol-Version': 'v4.channel.k8s.io, v3.channel.k8s.io',
+        },
+      });
+      upgrade.on('error', reject);
+      upgrade.on('response', (response) => reject(new Error(`no upgrade: HTTP ${response.statusCode}`)));
+      upgrade.on('upgrade', (response, socket: Duplex, head: Buffer) => {
+        const codec = new HeaderCodec();
+        const reader = new FrameReader();
+        const idOf = new Map(types.map((type, index) => [type, 1 + 2 * index]));
+        const typeOf = new Map([...idOf].map(([type, id]) => [id, type]));
+        const session: SpdySession = {
+          response: {
+            status: response.statusCode ?? 0,
+            protocol: String(response.headers['x-stream-protocol-version']),
+          },
+          replies: [],
+          data: {},
+          fin: {},
+          goaway: false,
+        };
+        let goaway = false;
+        const take = (frame: Frame): void => {
+          if (frame.kind === 'data') {
+            const type = typeOf.get(frame.streamId) ?? '?';
+            session.data[type] = (session.data[type] ?? '') + frame.payload.toString();
+            if ((frame.flags & FLAG_FIN) !== 0) session.fin[type] = true;
+          } else if (frame.type === FrameType.synReply) session.replies.push(streamIdOf(frame.payload));
+          else if (frame.type === FrameType.goaway) goaway = true;
+        };
+        socket.on('data', (bytes: Buffer) => reader.push(bytes).forEach(take));
+        socket.on('close', () => {
+          codec.close();
+          resolve({ ...session, goaway });
+        });
+        if (head.length > 0) reader.push(head).forEach(take);
+        void (async () => {
+          for (const [type, id] of idOf) {
+            const headers = await codec.encode({ streamtype: type });
+            socket.write(controlFrame(FrameType.synStream, synStreamPayload(id, headers)));
+          }
+          const stdinId = idOf.get('stdin');
+          if (stdinId !== undefined && stdin !== undefined) {
+            socket.write(dataFrame(stdinId, Buffer.from(stdin)));
+            socket.write(dataFrame(stdinId, Buffer.alloc(0), FLAG_FIN));
+          }
+        })();
+      });
+      upgrade.end();
+    });
+
+  test('over SPDY/3.1 (kubectl before 1.30) it replies to every stream, streams stdout and stderr, and ends with the status', async () => {
+    const result = await spdySession(path(['sh', '-c', 'echo out; echo err >&2; exit 5']), [
+      'error',
+      'stdout',
+      'stderr',
+    ]);
+    assert.deepEqual(result.response, { status: 101, protocol: 'v4.channel.k8s.io' });
+    assert.deepEqual(result.replies, [1, 3, 5], 'one SYN_REPLY per stream');
+    assert.equal(result.data.stdout, 'out\n');
+    assert.equal(result.data.stderr, 'err\n');
+    const status = JSON.parse(result.data.error ?? '{}') as {
+      status: string;
+      details: { causes: unknown[] };
+    };
+    assert.equal(status.status, 'Failure');
+    assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '5' }]);
+    assert.deepEqual(result.fin, { stdout: true, stderr: true, error: true });
+    assert.equal(result.goaway, true);
+  });
+
+  test('over SPDY/3.1 stdin flows until the client closes its stream', async () => {
+    const result = await spdySession(
+      path(['wc', '-c'], 'input=1&output=1'),
+      ['error', 'stdin', 'stdout'],
+      'twelve bytes',
+    );
+    assert.equal(result.data.stdout?.trim(), '12');
+    assert.equal((JSON.parse(result.data.error ?? '{}') as { status: string }).status, 'Success');
+  });
+
+  test('refuses SPDY without the v4 protocol, a WebSocket without a served protocol, and a pod that is not there, with a Status', async () => {
     const spdy = await upgradeStatus(path(['true']), {
       Upgrade: 'SPDY/3.1',
-      'X-Stream-Protocol-Version': 'v4.channel.k8s.io',
+      'X-Stream-Protocol-Version': 'v3.channel.k8s.io, v2.channel.k8s.io',
     });
     assert.equal(spdy.code, 400);
-    assert.match(spdy.message, /WebSocket only/);
+    assert.match(spdy.message, /no supported stream protocol offered \(v4\.channel\.k8s\.io\)/);
+    const http2 = await upgradeStatus(path(['true']), { Upgrade: 'h2c' });
+    assert.equal(http2.code, 400);
+    assert.match(http2.message, /WebSocket or SPDY\/3\.1, not h2c/);
     const websocket = {
       Upgrade: 'websocket',
       'Sec-WebSocket-Version': '13',
