@@ -1,9 +1,13 @@
 /**
- * The agent's version, from the package.json above it: `../package.json` next to the
- * image's bundle, `../../package.json` from a checkout or dist/agent.
+ * The agent's version: embedded in the image's bundle by its builder
+ * (src/agent-payload/build-payload.ts), else from the package.json above this module
+ * (`../package.json` from a checkout's agent/, `../../package.json` from dist/agent).
  */
 import { readFile } from 'node:fs/promises';
 import { AGENT_PROTOCOL_VERSION } from './protocol.js';
+
+/** Replaced by the bundler with the version string; not defined when run from source. */
+declare const NETPOL_ASSERT_EMBEDDED_VERSION: string | undefined;
 
 export interface AgentVersion {
   readonly name: 'netpol-assert-agent';
@@ -16,6 +20,7 @@ export async function agentVersion(): Promise<AgentVersion> {
 }
 
 async function packageVersion(): Promise<string> {
+  if (typeof NETPOL_ASSERT_EMBEDDED_VERSION === 'string') return NETPOL_ASSERT_EMBEDDED_VERSION;
   for (const relative of ['../package.json', '../../package.json']) {
     const text = await readFile(new URL(relative, import.meta.url), 'utf8').catch(() => undefined);
     if (text === undefined) continue;

@@ -34,6 +34,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <time.h> /* before linux/errqueue.h, which uses struct timespec (musl defines it only here) */
 #include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -44,7 +45,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_SCTP

@@ -8,9 +8,17 @@ import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { ensureAgentPayload } from '../../src/agent-payload/index.js';
 
-export const AGENT_BIN = fileURLToPath(new URL('../../bin/netpol-assert-agent.js', import.meta.url));
+/**
+ * The agent as the image holds it: these tests run the payload's bundle (`node
+ * AGENT_BIN ...`) and its static netpol-probe (NETPOL_PROBE, which the agent and
+ * probeBinary() then use), rebuilt first when its sources changed.
+ */
+const payload = await ensureAgentPayload();
+process.env.NETPOL_PROBE = payload.probe;
+export const AGENT_BIN = payload.bundle;
+export const PROBE_BIN = payload.probe;
 
 /** Why the namespace tests cannot run here, or undefined when they can. */
 export async function netnsSkipReason(): Promise<string | undefined> {
@@ -19,11 +27,10 @@ export async function netnsSkipReason(): Promise<string | undefined> {
   for (const [tool, args] of [
     ['ip', ['-V']],
     ['nft', ['--version']],
-    ['cc', ['--version']],
     ['nsenter', ['--version']],
   ] as const) {
     const result = await execa(tool, args, { reject: false });
-    if (result.failed) return `needs '${tool}' (apt-get install -y iproute2 nftables gcc util-linux)`;
+    if (result.failed) return `needs '${tool}' (apt-get install -y iproute2 nftables util-linux)`;
   }
   return undefined;
 }

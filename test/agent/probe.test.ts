@@ -1,8 +1,9 @@
 /**
  * Real probes between two namespaces made by the test (198.18.0.0/15 only): the agent's
  * own responder listens in the destination, nftables inside the destination drops or
- * rejects some ports, and batches run from the source through nsenter and netpol-probe.
- * Needs root, iproute2, nftables, util-linux and a C compiler; skipped with the reason otherwise.
+ * rejects some ports, and batches run from the source through nsenter and netpol-probe,
+ * all of it the agent's payload (netns-fixture.ts). Needs root, iproute2, nftables and
+ * util-linux; skipped with the reason otherwise.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,14 @@ import { createInterface } from 'node:readline';
 import { probeBinary, readAgentOutput, runBatch } from '../../agent/index.js';
 import type { AgentRequest, AgentResponse, NetnsRef, ProbeRequest } from '../../agent/index.js';
 import type { BackgroundProcess, NetnsPair } from './netns-fixture.js';
-import { AGENT_BIN, createNetnsPair, netnsSkipReason, nftInside, startInNetns } from './netns-fixture.js';
+import {
+  AGENT_BIN,
+  createNetnsPair,
+  netnsSkipReason,
+  nftInside,
+  PROBE_BIN,
+  startInNetns,
+} from './netns-fixture.js';
 
 const skip = await netnsSkipReason();
 
@@ -46,6 +54,7 @@ describe('agent probe between two namespaces', { skip }, () => {
 
   before(async () => {
     binary = await probeBinary();
+    assert.equal(binary, PROBE_BIN, "the payload's netpol-probe");
     pair = await createNetnsPair();
     try {
       source = { kind: 'netns', path: pair.sourcePath };

@@ -18,8 +18,18 @@ export { desiredState, shouldRun } from './desired-from-api.js';
 export type { ApiSnapshot } from './desired-from-api.js';
 export { nodeObject, nodeStatus } from './node-object.js';
 export type { LabNode, NodeEndpoint } from './node-object.js';
-export { apiTime, LAB_RUNTIME_SCHEME, runningPodStatus, statusIsCurrent } from './pod-status.js';
-export type { PodRun } from './pod-status.js';
+export {
+  apiTime,
+  imagePullFailedStatus,
+  LAB_RUNTIME_SCHEME,
+  pullMessage,
+  runningPodStatus,
+  statusIsCurrent,
+} from './pod-status.js';
+export type { ImagePullReason, PodRun, PullFailure } from './pod-status.js';
+// The images it holds: the agent payload, under its references.
+export { isMissingImage, isOwnImage, missingImages, normalizeImage } from './lab-images.js';
+export type { LoadedPayload, MissingImage } from './lab-images.js';
 export { awaitsBinding, requestedNode } from './pod-binder.js';
 export { parseExecRequest } from './exec-request.js';
 export type { ExecRequest } from './exec-request.js';
@@ -27,5 +37,29 @@ export { execStatus } from './exec-status.js';
 export type { ExecOutcome, ExecStatus } from './exec-status.js';
 export { Channel, chooseStreamProtocol, readClientMessage, STREAM_PROTOCOLS } from './stream-protocol.js';
 export type { StreamProtocol } from './stream-protocol.js';
-export { containerEnv, downwardField, execResolution } from './exec-target.js';
+// Exec over SPDY/3.1, for kubectl before 1.30: frames, header compression, the session.
+export {
+  acceptSpdyExec,
+  expectedStreams,
+  offeredSpdyProtocols,
+  SPDY_STREAM_PROTOCOL,
+  switchingProtocolsResponse,
+} from './spdy-exec-session.js';
+export type { StreamType } from './spdy-exec-session.js';
+export {
+  controlFrame,
+  dataFrame,
+  decodeHeaderBlock,
+  encodeHeaderBlock,
+  FLAG_FIN,
+  FrameReader,
+  FrameType,
+  streamIdOf,
+  synReplyPayload,
+  synStreamPayload,
+} from './spdy-frame.js';
+export type { Frame } from './spdy-frame.js';
+export { HeaderCodec } from './spdy-header-codec.js';
+export { SPDY_HEADER_DICTIONARY } from './spdy-dictionary.js';
+export { containerEnv, downwardField, execResolution, execTarget } from './exec-target.js';
 export { serialTask } from './serial-task.js';

@@ -6,10 +6,11 @@
  */
 import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1Namespace, V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
-import { startInformer } from '../control-plane/index.js';
+import { serverVersion, startInformer } from '../control-plane/index.js';
 import type { CertificateFiles, RunningInformer } from '../control-plane/index.js';
 import { desiredState } from './desired-from-api.js';
 import { execResolution } from './exec-target.js';
+import type { LoadedPayload } from './lab-images.js';
 import { startKubeletServer } from './kubelet-server.js';
 import type { KubeletServer } from './kubelet-server.js';
 import { registerNodes } from './node-registration.js';
@@ -28,6 +29,8 @@ export interface LabKubeletOptions {
   /** True when kube-scheduler is not running: the kubelet binds pods itself. */
   readonly bindPods: boolean;
   readonly externalHosts: readonly DesiredExternalHost[];
+  /** The agent payload containers of netpol-assert's own image run, and the references it is loaded as. */
+  readonly payload: LoadedPayload;
   readonly log: (message: string) => void;
 }
 
@@ -51,7 +54,7 @@ export async function startLabKubelet(options: LabKubeletOptions): Promise<LabKu
   const { kubeConfig, log } = options;
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const networking = kubeConfig.makeApiClient(NetworkingV1Api);
-  const podSync = new PodSync(kubeConfig, options.network, log);
+  const podSync = new PodSync(kubeConfig, options.network, options.payload.images, log);
   const binder = options.bindPods ? new PodBinder(kubeConfig, options.nodeNames) : undefined;
   let externalHosts = options.externalHosts;
   let pods: RunningInformer<V1Pod> | undefined;
@@ -70,7 +73,12 @@ export async function startLabKubelet(options: LabKubeletOptions): Promise<LabKu
       resolveExec: (request) => {
         const pod = pods?.cache.get(request.pod, request.namespace);
         const onLabNode = pod?.spec?.nodeName !== undefined && options.nodeNames.includes(pod.spec.nodeName);
-        return execResolution(request, onLabNode ? pod : undefined, podSync.placement(pod?.metadata?.uid));
+        return execResolution(
+          request,
+          onLabNode ? pod : undefined,
+          podSync.placement(pod?.metadata?.uid),
+          options.payload,
+        );
       },
     });
     cleanups.push(() => server.close());
@@ -98,7 +106,11 @@ export async function startLabKubelet(options: LabKubeletOptions): Promise<LabKu
     const heartbeat: NodeHeartbeat = await registerNodes(
       kubeConfig,
       options.nodeNames.map((name) => ({ name, addresses: nodeAddresses(name) })),
-      { kubeletHost: KUBELET_HOST, kubeletPort: server.port },
+      {
+        kubeletHost: KUBELET_HOST,
+        kubeletPort: server.port,
+        kubeletVersion: (await serverVersion(kubeConfig)).gitVersion,
+      },
       log,
     );
     cleanups.push(() => heartbeat.stop());

@@ -4,6 +4,7 @@
  * status subresource (which replaces the lists it names, as the kubelet's own updates do).
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import type { MissingImage } from './lab-images.js';
 
 export interface PodRun {
   readonly ips: readonly string[];
@@ -56,6 +57,76 @@ export function runningPodStatus(pod: V1Pod, run: PodRun): Json {
       ? {}
       : { initContainerStatuses: pod.spec.initContainers.map(initContainerStatus) }),
   };
+}
+
+/** The kubelet's two waiting reasons for an image it cannot pull: the first failure, then the back-off. */
+export type ImagePullReason = 'ErrImagePull' | 'ImagePullBackOff';
+
+export interface PullFailure {
+  readonly reason: ImagePullReason;
+  readonly missing: readonly MissingImage[];
+  /** The references the lab does hold, for the message. */
+  readonly loaded: readonly string[];
+  /** The pod's addresses when its sandbox (network) is up, as a kubelet reports them while pulling. */
+  readonly ips: readonly string[];
+  readonly hostIp: string;
+  readonly since: Date;
+}
+
+/**
+ * What a kubelet writes while it cannot pull a container's image: Pending, not Ready,
+ * and that container waiting with ErrImagePull (then ImagePullBackOff) and a message
+ * in the runtime's words; the other containers wait for it.
+ */
+export function imagePullFailedStatus(pod: V1Pod, failure: PullFailure): Json {
+  const since = apiTime(failure.since);
+  const names = failure.missing.map((entry) => entry.container);
+  const notReady = (type: string): Json => ({
+    type,
+    status: 'False',
+    reason: 'ContainersNotReady',
+    message: `containers with unready status: [${names.join(' ')}]`,
+    lastProbeTime: null,
+    lastTransitionTime: since,
+  });
+  const waiting = (container: { name: string; image?: string }): Json => {
+    const missing = failure.missing.find((entry) => entry.container === container.name);
+    const state =
+      missing === undefined
+        ? { reason: 'ContainerCreating' }
+        : { reason: failure.reason, message: pullMessage(failure.reason, missing.image, failure.loaded) };
+    return {
+      name: container.name,
+      image: container.image ?? '',
+      imageID: '',
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: { waiting: state },
+    };
+  };
+  return {
+    phase: 'Pending',
+    hostIP: failure.hostIp,
+    ...(failure.ips.length === 0 ? {} : { podIP: failure.ips[0], podIPs: failure.ips.map((ip) => ({ ip })) }),
+    startTime: since,
+    conditions: [
+      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: since },
+      notReady('Ready'),
+      notReady('ContainersReady'),
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: since },
+    ],
+    containerStatuses: (pod.spec?.containers ?? []).map(waiting),
+  };
+}
+
+/** containerd's words through the kubelet, with what the lab holds instead of a registry's answer. */
+export function pullMessage(reason: ImagePullReason, image: string, loaded: readonly string[]): string {
+  if (reason === 'ImagePullBackOff') return `Back-off pulling image "${image}"`;
+  return (
+    `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": ` +
+    `the lab has no registry; it holds netpol-assert's agent payload (build/agent) only as ${loaded.join(', ')}`
+  );
 }
 
 /** Whether the pod's status already says what `runningPodStatus` would write. */

@@ -1,15 +1,22 @@
 /**
  * One pass of the kubelet's loop over every lab node: hand the desired state to the data
  * plane, write each started pod's status (addresses, Running, Ready), report pods the
- * data plane could not make, and finish deleting pods that are terminating (their
- * network and responder are gone by then), with grace period 0 as the kubelet does.
+ * data plane could not make and pods whose image the lab does not hold (lab-images.ts),
+ * and finish deleting pods that are terminating (their network and responder are gone
+ * by then), with grace period 0 as the kubelet does.
  */
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { apiStatusCode, mergePatch } from '../control-plane/index.js';
 import { isOnNode } from './desired-from-api.js';
+import { missingImages } from './lab-images.js';
+import type { MissingImage } from './lab-images.js';
 import type { DataPlaneStatus, DesiredState, PodNetwork, PodStatus } from './pod-network.js';
-import { apiTime, runningPodStatus, statusIsCurrent } from './pod-status.js';
+import { apiTime, imagePullFailedStatus, runningPodStatus, statusIsCurrent } from './pod-status.js';
+import type { ImagePullReason } from './pod-status.js';
+
+/** How long a pull failure shows as ErrImagePull before the kubelet's back-off (its first is 10 s). */
+const PULL_BACKOFF_AFTER_MS = 5_000;
 
 export class PodSync {
   private readonly api: CoreV1Api;
@@ -17,10 +24,13 @@ export class PodSync {
   private view: DataPlaneStatus | undefined;
   private readonly startedAt = new Map<string, Date>();
   private readonly reportedProblems = new Map<string, string>();
+  private readonly pullFailedSince = new Map<string, Date>();
 
   constructor(
     kubeConfig: KubeConfig,
     private readonly network: PodNetwork,
+    /** The image references the lab holds (its agent payload's). */
+    private readonly images: readonly string[],
     private readonly log: (message: string) => void,
   ) {
     this.api = kubeConfig.makeApiClient(CoreV1Api);
@@ -53,6 +63,8 @@ export class PodSync {
     const uid = pod.metadata?.uid;
     if (pod.metadata?.deletionTimestamp !== undefined) return this.finishDeletion(pod);
     const placed = view.pods.find((candidate) => candidate.uid === uid);
+    const missing = missingImages(pod.spec?.containers ?? [], this.images);
+    if (missing.length > 0) return this.reportPullFailure(pod, missing, placed, view);
     if (placed === undefined) return;
     if (placed.phase !== 'Running') return this.reportProblem(pod, placed.reason, placed.phase);
     const hostIp = view.nodes.find((node) => node.name === placed.nodeName)?.address ?? '';
@@ -61,6 +73,37 @@ export class PodSync {
     const run = { ips: [placed.ip], hostIp, startedAt, containerId: placed.containerId };
     if (statusIsCurrent(pod, run)) return;
     await this.patchStatus(pod, runningPodStatus(pod, run));
+  }
+
+  private async reportPullFailure(
+    pod: V1Pod,
+    missing: readonly MissingImage[],
+    placed: PodStatus | undefined,
+    view: DataPlaneStatus,
+  ): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    const since = this.pullFailedSince.get(uid) ?? new Date();
+    this.pullFailedSince.set(uid, since);
+    const reason: ImagePullReason =
+      Date.now() - since.getTime() < PULL_BACKOFF_AFTER_MS ? 'ErrImagePull' : 'ImagePullBackOff';
+    if (this.reportedProblems.get(uid) === reason) return;
+    this.reportedProblems.set(uid, reason);
+    this.log(
+      `pod ${pod.metadata?.namespace}/${pod.metadata?.name}: ${reason} ${missing.map((m) => m.image).join(', ')}`,
+    );
+    const running = placed?.phase === 'Running' ? placed : undefined;
+    const hostIp = view.nodes.find((node) => node.name === pod.spec?.nodeName)?.address ?? '';
+    await this.patchStatus(
+      pod,
+      imagePullFailedStatus(pod, {
+        reason,
+        missing,
+        loaded: this.images,
+        ips: running === undefined ? [] : [running.ip],
+        hostIp,
+        since,
+      }),
+    );
   }
 
   private async reportProblem(pod: V1Pod, reason: string, phase: 'Pending' | 'Failed'): Promise<void> {
@@ -116,6 +159,7 @@ export class PodSync {
     if (uid !== undefined) {
       this.startedAt.delete(uid);
       this.reportedProblems.delete(uid);
+      this.pullFailedSince.delete(uid);
     }
   }
 }

@@ -1,12 +1,14 @@
 /**
- * The lab's long-running process, in named steps: data plane, control plane (each child
- * recorded as it starts), the namespace labeler, the emulated kubelet, the control
- * socket; then `ready` in the record. `stop` undoes it in reverse; the data plane's
+ * The lab's long-running process, in named steps: the agent payload (rebuilt when its
+ * sources changed, in a checkout), data plane, control plane (each child recorded as it
+ * starts), the namespace labeler, the emulated kubelet, the control socket; then `ready`
+ * in the record. `stop` undoes it in reverse; the data plane's
  * destroy comes last and takes the state folder with it. When a step fails, the record
  * says why and the processes stop, but the data plane's leftovers stay for `lab up` to
  * clean with `lab down`, so the record survives to be read.
  */
 import { mkdir } from 'node:fs/promises';
+import { ensureAgentPayload } from '../../agent-payload/index.js';
 import { DataPlane } from '../data-plane.js';
 import { desiredStateProblems } from '../desired-state.js';
 import {
@@ -59,6 +61,8 @@ export async function runSupervisor(
   let dataPlane: DataPlane | undefined;
   try {
     const binaries = await findLabBinaries(config.k8sBin === undefined ? {} : { k8sBin: config.k8sBin });
+    const payload = await ensureAgentPayload();
+    if (payload.rebuilt) log(`agent payload rebuilt in ${payload.folder} (its sources changed)`);
     dataPlane = await DataPlane.create(config.lab, { cni: config.cni, stateRoot: config.stateRoot, log });
     const controlPlane = await startControlPlane({
       folder: paths.root,
@@ -81,6 +85,7 @@ export async function runSupervisor(
       serving: controlPlane.pki.kubelet,
       bindPods: !controlPlane.schedules,
       externalHosts: [],
+      payload,
       log,
     });
     stops.push(() => kubelet.stop());
