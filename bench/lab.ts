@@ -3,7 +3,7 @@
  * took, how long the 50 pods took to be Ready once it was up (target: 30 s), and the
  * resident memory of the lab's own processes apart from the control plane: the
  * supervisor (node emulation, data plane) and every pod's responder (target: 1.5 GB).
- * Needs root and the control-plane binaries (scripts/install-lab-binaries.sh).
+ * Needs root and the control-plane binaries (npm run setup:lab).
  *   node --import tsx bench/lab.ts [--pods 50] [--nodes 2]
  */
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';

@@ -14,7 +14,7 @@
  *   4. `netpol-assert <suite> --lab benchs`, in-process, is timed (target 3 s), with the
  *      runner's own log lines timestamped as the per-step breakdown; with `--runs N` it is
  *      timed N times (all but the last with --keep-agent) and the median counts
- * Needs root and the control-plane binaries (scripts/install-lab-binaries.sh).
+ * Needs root and the control-plane binaries (npm run setup:lab).
  *   node --import tsx bench/suite.ts [--nodes 2] [--runs 1]
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

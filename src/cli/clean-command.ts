@@ -1,7 +1,6 @@
 /** `netpol-assert clean`: remove everything a run or the agent left in a cluster (after a killed run). */
-import { exitForFailure } from './exit-for-failure.js';
 import type { CommandContext, CommandFactory } from './command.js';
-import { connectCluster, withClusterOptions } from './cluster-options.js';
+import { withClusterOptions } from './cluster-options.js';
 import type { ClusterOptions } from './cluster-options.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -20,6 +19,11 @@ export const cleanCommand: CommandFactory<CleanArgs> = (context, setExit) => ({
 });
 
 async function clean(args: CleanArgs, context: CommandContext): Promise<number> {
+  // The Kubernetes client loads here, when the command runs, not with the command line.
+  const [{ connectCluster }, { exitForFailure }] = await Promise.all([
+    import('./connect-cluster.js'),
+    import('./exit-for-failure.js'),
+  ]);
   try {
     const cluster = connectCluster(args);
     await cluster.removeRunObjects();

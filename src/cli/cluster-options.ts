@@ -1,7 +1,6 @@
-/** Choosing a cluster: kubectl's rules, or the local lab by name. */
+/** Choosing a cluster: kubectl's rules, or the local lab by name. (Connecting is connect-cluster.ts.) */
 import type { Argv } from 'yargs';
-import { KubeCluster } from '../cluster/index.js';
-import { DEFAULT_LAB_NAME, labPaths } from '../lab/supervisor/lab-paths.js';
+import { DEFAULT_LAB_NAME } from '../lab/supervisor/lab-paths.js';
 
 export interface ClusterOptions {
   kubeconfig?: string;
@@ -22,13 +21,4 @@ export function withClusterOptions<T>(args: Argv<T>): Argv<T & ClusterOptions> {
       coerce: (value: string) => (value === '' ? DEFAULT_LAB_NAME : value),
     })
     .conflicts('lab', ['kubeconfig', 'context']) as Argv<T & ClusterOptions>;
-}
-
-/** The lab is reached exactly like any cluster: through the kubeconfig it wrote. */
-export function connectCluster(options: ClusterOptions): KubeCluster {
-  if (options.lab !== undefined) return KubeCluster.connect({ kubeconfig: labPaths(options.lab).kubeconfig });
-  return KubeCluster.connect({
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    ...(options.context ? { context: options.context } : {}),
-  });
 }

@@ -3,33 +3,13 @@
  * derived from the policies, and every assertion the policies contradict reported on
  * stderr before anything runs (a warning, or with `--strict` an error and exit 2).
  */
-import type { Argv } from 'yargs';
 import type { ClusterState } from '../policy/index.js';
 import { describeEndpoint, mergeGenerated } from '../probe/index.js';
 import type { Contradiction, LiveGeneration } from '../probe/index.js';
 import { renderVerdict } from '../report/index.js';
 import type { Suite } from '../suite/index.js';
 import type { CommandContext } from './command.js';
-
-export interface GenerationOptions {
-  generate: boolean;
-  strict: boolean;
-}
-
-export function withGenerationOptions<T>(args: Argv<T>): Argv<T & GenerationOptions> {
-  return args
-    .option('generate', {
-      type: 'boolean',
-      default: false,
-      describe:
-        'add cases derived from the policies in force to every suite (as "generate: true" does for one)',
-    })
-    .option('strict', {
-      type: 'boolean',
-      default: false,
-      describe: 'an assertion the policies contradict is an error (exit 2), reported before anything runs',
-    }) as Argv<T & GenerationOptions>;
-}
+import type { GenerationOptions } from './options.js';
 
 /** Whether the suites need the cluster's policies before they run. */
 export function needsModel(suites: readonly Suite[], options: GenerationOptions): boolean {

@@ -1,15 +1,16 @@
 /**
  * `netpol-assert lab up -f DIR [--cni MODE] [--nodes N] [--name NAME] | apply -f DIR | status | down`:
  * the embedded cluster (interface.md §3). Progress goes to stderr; stdout gets what a
- * script wants: the kubeconfig path after `up`, the tables of `status`.
+ * script wants: the kubeconfig path after `up`, the tables of `status`. The lab's code
+ * (and the Kubernetes client) loads when a lab command runs, not with the command line.
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext, CommandFactory } from './command.js';
 import { ExitCode } from './exit-codes.js';
 import type { ExitCodeValue } from './exit-codes.js';
-import { DEFAULT_LAB_NAME } from '../lab/supervisor/index.js';
-import { labApply, labDown, labStatus, labUp, renderLabStatus } from '../lab/lifecycle/index.js';
+import { DEFAULT_LAB_NAME } from '../lab/supervisor/lab-paths.js';
 import type { LabFailure } from '../lab/lifecycle/index.js';
+import type * as LabLifecycle from '../lab/lifecycle/index.js';
 
 interface LabOptions {
   name: string;
@@ -84,6 +85,7 @@ function upCommand(
           describe: 'folder with etcd and kube-apiserver (searched first)',
         }) as never,
     handler: async (args) => {
+      const { labUp } = await lab();
       const result = await labUp({
         lab: args.name,
         manifests: args.filename ?? [],
@@ -118,6 +120,7 @@ function applyCommand(
         describe: 'manifests to apply (files or folders)',
       }) as never,
     handler: async (args) => {
+      const { labApply } = await lab();
       const result = await labApply({
         lab: args.name,
         manifests: args.filename,
@@ -141,6 +144,7 @@ function statusCommand(
     command: 'status',
     describe: "show the lab's nodes, pods with their addresses, and cni mode",
     handler: async (args) => {
+      const { labStatus, renderLabStatus } = await lab();
       const result = await labStatus({ lab: args.name });
       if (!result.ok) return setExit(reportFailure(result, context));
       context.stdout.write(renderLabStatus(result));
@@ -157,6 +161,7 @@ function downCommand(
     command: 'down',
     describe: 'stop the lab and remove everything it made (also after a crash)',
     handler: async (args) => {
+      const { labDown } = await lab();
       const result = await labDown({ lab: args.name, progress: progressTo(context) });
       if (!result.ok) return setExit(reportFailure(result, context));
       const { dataPlane } = result;
@@ -168,6 +173,10 @@ function downCommand(
       setExit(ExitCode.ok);
     },
   };
+}
+
+function lab(): Promise<typeof LabLifecycle> {
+  return import('../lab/lifecycle/index.js');
 }
 
 function progressTo(context: CommandContext): (message: string) => void {

@@ -3,6 +3,7 @@
  * process exit code once, from what the chosen command's handler returned.
  */
 import yargs from 'yargs';
+import { packageVersion } from '../agent-payload/payload-layout.js';
 import { ExitCode } from './exit-codes.js';
 import { predictCommand } from './predict-command.js';
 import { explainCommand } from './explain-command.js';
@@ -34,7 +35,8 @@ export async function main(argv: readonly string[], context: CommandContext): Pr
     .strict()
     .recommendCommands()
     .help()
-    .version()
+    // Named, not found by yargs: bundled (src/cli-bundle), yargs would look above the working folder.
+    .version(packageVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, error) => {

@@ -1,6 +1,7 @@
 /** Option groups shared by several commands (nx's `with…Options` builders). */
 import type { Argv } from 'yargs';
-import { DEFAULT_AGENT_IMAGE } from '../cluster/run-manifests.js';
+// Straight from its file, not the folder's index: --help and --version need no YAML parser.
+import { DEFAULT_AGENT_IMAGE } from '../cluster/agent-image.js';
 
 export const REPORTER_NAMES = ['pretty', 'tap', 'junit', 'github', 'json'] as const;
 export type ReporterChoice = (typeof REPORTER_NAMES)[number];
@@ -38,6 +39,27 @@ export function withStateOptions<T>(args: Argv<T>): Argv<T & StateOptions> {
     demandOption: true,
     describe: 'folder or file of Kubernetes manifests describing the cluster (repeatable)',
   }) as Argv<T & StateOptions>;
+}
+
+/** `--generate` and `--strict` for predict and run (generation.ts applies them). */
+export interface GenerationOptions {
+  generate: boolean;
+  strict: boolean;
+}
+
+export function withGenerationOptions<T>(args: Argv<T>): Argv<T & GenerationOptions> {
+  return args
+    .option('generate', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'add cases derived from the policies in force to every suite (as "generate: true" does for one)',
+    })
+    .option('strict', {
+      type: 'boolean',
+      default: false,
+      describe: 'an assertion the policies contradict is an error (exit 2), reported before anything runs',
+    }) as Argv<T & GenerationOptions>;
 }
 
 /** How a live run behaves: `run` and `recipes run` share these. */

@@ -1,4 +1,8 @@
-/** The cluster adapters: manifests on disk (and, later, a live API server) as a ClusterState. */
+/**
+ * The cluster that manifests describe, offline: reading manifest files into a
+ * ClusterState. Nothing here loads the Kubernetes client, so `predict`, `explain` and
+ * `generate --state` start quickly; a live cluster is `./live.js`.
+ */
 
 // Reading manifest files into positioned objects, and their errors.
 export { readManifests } from './manifests.js';
@@ -19,8 +23,3 @@ export { PINNED_IP_ANNOTATION } from './pod-template.js';
 // Stable synthetic addresses, shared with the lab.
 export { allocateStableAddresses, NODE_POOL, POD_POOL } from './synthetic-ip.js';
 export type { AddressPool, Allocation } from './synthetic-ip.js';
-
-// A live cluster through its kubeconfig (client-node), and the objects a run creates there.
-export { ClusterUnavailableError, KubeCluster } from './kube-cluster.js';
-export type { KubeClusterOptions } from './kube-cluster.js';
-export { agentObjects, AGENT_NAME, DEFAULT_AGENT_IMAGE, runPodManifest } from './run-manifests.js';

@@ -25,6 +25,7 @@ import {
   type ProbeCluster,
   type RunPodSpec,
 } from '../probe/probe-cluster.js';
+import { imagePullFailures, imagePullProblem } from './image-pull-failure.js';
 import type { ManifestObject } from './manifest-object.js';
 import { stateFromManifests } from './state-from-manifests.js';
 import { toWireObject } from './wire-object.js';
@@ -325,6 +326,9 @@ export class KubeCluster implements ProbeCluster {
       );
       const ready = list.items.filter((pod) => livePod(pod).ready);
       if (ready.length >= count) return new Map(ready.map((pod) => [podKey(pod), livePod(pod)]));
+      // They run the agent image: one that cannot be pulled will not come, however long we wait.
+      const unpullable = imagePullFailures(list.items);
+      if (unpullable.length > 0) throw new ClusterUnavailableError(imagePullProblem(unpullable));
       if (Date.now() > deadline) {
         throw new ClusterUnavailableError(
           `${what} not Ready after ${Math.round(timeoutMs / 1000)}s: ${ready.length} of ${count} ready`,

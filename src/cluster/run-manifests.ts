@@ -7,12 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import type { V1DaemonSet, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { fromWireObject } from './wire-object.js';
+import { DEFAULT_AGENT_IMAGE } from './agent-image.js';
 import { AGENT_NAMESPACE, RUN_LABEL, type RunPodSpec } from '../probe/probe-cluster.js';
 
 export const AGENT_NAME = 'netpol-assert-agent';
 export const AGENT_MANIFEST = new URL('../../agent/manifests/agent.yaml', import.meta.url);
-/** The published agent image for this version; `--image` overrides it for private registries. */
-export const DEFAULT_AGENT_IMAGE = 'ghcr.io/netpol-assert/agent:0.1.0';
 
 export function runPodManifest(spec: RunPodSpec, runId: string, image = DEFAULT_AGENT_IMAGE): V1Pod {
   const { pod } = spec;

@@ -6,7 +6,8 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ClusterUnavailableError, stateFromManifests } from '../cluster/index.js';
+import { stateFromManifests } from '../cluster/index.js';
+import { ClusterUnavailableError } from '../cluster/live.js';
 import type { ManifestObject } from '../cluster/index.js';
 import { applyObjects } from '../lab/lifecycle/apply-objects.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL, RunInterrupted } from '../probe/index.js';

@@ -4,7 +4,7 @@
  * and for the lab its control socket, to make outside hosts.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterUnavailableError, KubeCluster } from '../cluster/index.js';
+import { ClusterUnavailableError, KubeCluster } from '../cluster/live.js';
 import { labPaths } from '../lab/supervisor/index.js';
 import type { PackTarget } from './run-packs.js';
 

@@ -4,20 +4,28 @@
  * GitHub and GitLab place a failure on the suite's line. fail and flaky are <failure>
  * (type tells them apart); inconclusive is an <error>: the check could not be made.
  */
-import junitReportBuilder from 'junit-report-builder';
+import { createRequire } from 'node:module';
 import type { Builder, TestCase, TestSuite } from 'junit-report-builder';
 import type { AssertionResult, RunResult, SuiteResult } from '../probe/result.js';
 import { assertNever } from '../policy/never.js';
 import { locationText, notablePairs, outcomeMessage, pairLine } from './describe-result.js';
 import type { Reporter } from './reporter.js';
 
+let sharedBuilder: Builder | undefined;
+
 /**
- * The package's types declare an ES default export, but it ships `module.exports =
- * builder`: Node gives ESM the builder itself, TypeScript expects it under `default`.
+ * Loaded on first use (it and its lodash take about as long to load as the rest of
+ * `predict`, which mostly prints TAP). The package ships `module.exports = builder`,
+ * though its types declare an ES default export: either shape is accepted.
  */
-const sharedBuilder: Builder = isBuilder(junitReportBuilder)
-  ? junitReportBuilder
-  : junitReportBuilder.default;
+function junitBuilder(): Builder {
+  if (sharedBuilder !== undefined) return sharedBuilder;
+  const loaded: unknown = createRequire(import.meta.url)('junit-report-builder');
+  const candidate = isBuilder(loaded) ? loaded : (loaded as { default?: unknown } | null)?.default;
+  if (!isBuilder(candidate)) throw new Error('junit-report-builder exports no builder');
+  sharedBuilder = candidate;
+  return sharedBuilder;
+}
 
 function isBuilder(value: unknown): value is Builder {
   return typeof value === 'object' && value !== null && 'newBuilder' in value;
@@ -29,7 +37,7 @@ export function createJunitReporter(): Reporter {
 
 export function renderJunit(run: RunResult): string {
   // A builder of its own per render: the package's default export is one shared instance.
-  const builder = sharedBuilder.newBuilder().name(`netpol-assert ${run.mode} against ${run.target}`);
+  const builder = junitBuilder().newBuilder().name(`netpol-assert ${run.mode} against ${run.target}`);
   for (const suite of run.suites) addSuite(builder.testSuite(), suite);
   return `${builder.build()}\n`;
 }

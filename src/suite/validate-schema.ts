@@ -1,8 +1,9 @@
 /** Structure first: the suite document against schemas/suite.schema.json, with ajv. */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import suiteSchema from '../../schemas/suite.schema.json' with { type: 'json' };
 import { explainSchemaError, type SchemaProblem } from './explain-schema-error.js';
 import type { ValuePath } from './locate-node.js';
+import { suiteValidator } from './suite-validator.js';
 
 export type { SchemaProblem } from './explain-schema-error.js';
 
@@ -16,13 +17,11 @@ let compiled: CompiledSchema | undefined;
 
 function compiledSchema(): CompiledSchema {
   if (compiled !== undefined) return compiled;
-  // verbose: errors carry their parent schema, which tells which definition failed.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
   const definitionOf = new WeakMap<object, string>();
   label(suiteSchema, 'root', definitionOf);
   for (const [name, definition] of Object.entries(suiteSchema.definitions))
     label(definition, name, definitionOf);
-  compiled = { validate: ajv.compile(suiteSchema), definitionOf };
+  compiled = { validate: suiteValidator(), definitionOf };
   return compiled;
 }
 

@@ -2,7 +2,7 @@
  * The README's main command end to end: `lab up -f suites/manifests`, then
  * `netpol-assert suites/ --lab NAME` as a user types it, with real packets from inside
  * the lab's pods. Needs root, iproute2, nftables, a C compiler and the control plane
- * (scripts/install-lab-binaries.sh); skipped with the reason otherwise.
+ * (npm run setup:lab); skipped with the reason otherwise.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

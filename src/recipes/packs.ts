@@ -1,0 +1,11 @@
+/**
+ * The recipe packs as data: finding, loading and predicting them, offline. `recipes list`
+ * and `recipes show` import this and not index.ts, whose running of packs loads the
+ * Kubernetes client and the lab.
+ */
+export type { RecipeLoad, RecipePack } from './recipe-pack.js';
+export { listRecipeIds, RECIPES_FOLDER, resolveRecipeId } from './recipe-folder.js';
+export { loadRecipe } from './load-recipe.js';
+export type { LoadRecipeOptions } from './load-recipe.js';
+export { predictPack } from './predict-pack.js';
+export type { PredictPackOptions } from './predict-pack.js';
