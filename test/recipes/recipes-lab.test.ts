@@ -64,7 +64,8 @@ function expectedCells(mode: FaultMode): Map<string, Cell> {
   return cells;
 }
 
-describe('recipes run in the lab, one lab per --cni mode', { skip, timeout: 240_000 }, () => {
+// Four labs of about a minute each on 2 cores: a bound against a hang, not a measure of speed.
+describe('recipes run in the lab, one lab per --cni mode', { skip, timeout: 600_000 }, () => {
   const seen = new Map<FaultMode, Map<string, Cell>>();
 
   after(async () => {
