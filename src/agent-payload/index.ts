@@ -13,7 +13,7 @@ export {
   PROBE_FILE,
 } from './payload-layout.js';
 export type { AgentPayload } from './payload-layout.js';
-export { AGENT_IMAGE_REPOSITORY, payloadImages, readPayloadManifest } from './payload-manifest.js';
+export { payloadImages, readPayloadManifest } from './payload-manifest.js';
 export type { PayloadFile, PayloadManifest } from './payload-manifest.js';
 export { payloadSources } from './payload-sources.js';
 export type { PayloadSources } from './payload-sources.js';

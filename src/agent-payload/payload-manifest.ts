@@ -5,6 +5,7 @@
  * node has what `kind load docker-image` gave it.
  */
 import { readFile } from 'node:fs/promises';
+import { AGENT_IMAGE_REPOSITORY } from '../cluster/agent-image.js';
 
 export interface PayloadFile {
   readonly bytes: number;
@@ -19,9 +20,6 @@ export interface PayloadManifest {
   readonly images: readonly string[];
   readonly files: Readonly<Record<string, PayloadFile>>;
 }
-
-/** The published repository of the agent image; the CLI's default `--image` is it at the package version. */
-export const AGENT_IMAGE_REPOSITORY = 'ghcr.io/netpol-assert/agent';
 
 /**
  * The references a payload is known by: the published image at this version, the tag
