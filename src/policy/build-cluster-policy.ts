@@ -420,15 +420,34 @@ function readV1alpha1Ports(
   dialect: Dialect,
   report: Report,
 ): ClusterPortMatcher | undefined {
+  const item = { what: 'a port', fields: ['portNumber', 'namedPort', 'portRange'], read: readV1alpha1Port };
+  return readPortList(value, path, dialect, item, report);
+}
+
+/** How one API version spells a port list's item: which one field it sets, and how that field reads. */
+interface PortItemSpelling {
+  readonly what: string;
+  readonly fields: readonly string[];
+  readonly read: (value: unknown, field: string, path: PolicyPath, report: Report) => ClusterPort | undefined;
+}
+
+/** A port list of either version: every item is read (so every problem is reported), none kept if one fails. */
+function readPortList(
+  value: unknown,
+  path: PolicyPath,
+  dialect: Dialect,
+  spelling: PortItemSpelling,
+  report: Report,
+): ClusterPortMatcher | undefined {
   if (!isSet(value)) return { kind: 'anyPort' };
   const list = readList(value, path, 1, dialect.maxItems, report);
   const ports: ClusterPort[] = [];
   let failed = false;
   list.forEach((item, i) => {
     const itemPath = [...path, i];
-    const field = onlyField(item, itemPath, 'a port', ['portNumber', 'namedPort', 'portRange'], report);
+    const field = onlyField(item, itemPath, spelling.what, spelling.fields, report);
     if (field === undefined || !isRecord(item)) return void (failed = true);
-    const port = readV1alpha1Port(item[field], field, [...itemPath, field], report);
+    const port = spelling.read(item[field], field, [...itemPath, field], report);
     if (port === undefined) failed = true;
     else ports.push(port);
   });
@@ -504,25 +523,12 @@ function readProtocols(
   dialect: Dialect,
   report: Report,
 ): ClusterPortMatcher | undefined {
-  if (!isSet(value)) return { kind: 'anyPort' };
-  const list = readList(value, path, 1, dialect.maxItems, report);
-  const ports: ClusterPort[] = [];
-  let failed = false;
-  list.forEach((item, i) => {
-    const itemPath = [...path, i];
-    const field = onlyField(
-      item,
-      itemPath,
-      'a protocol',
-      ['tcp', 'udp', 'sctp', 'destinationNamedPort'],
-      report,
-    );
-    if (field === undefined || !isRecord(item)) return void (failed = true);
-    const port = readProtocolPort(item[field], field, [...itemPath, field], report);
-    if (port === undefined) failed = true;
-    else ports.push(port);
-  });
-  return failed ? undefined : { kind: 'ports', ports };
+  const item = {
+    what: 'a protocol',
+    fields: ['tcp', 'udp', 'sctp', 'destinationNamedPort'],
+    read: readProtocolPort,
+  };
+  return readPortList(value, path, dialect, item, report);
 }
 
 function readProtocolPort(
