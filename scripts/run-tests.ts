@@ -21,10 +21,10 @@ import { execa } from 'execa';
 import {
   binaryCacheDir,
   CACHED_KUBERNETES_VERSIONS,
+  isCompleteBinaryCache,
   KUBERNETES_BINARY_NAMES,
 } from '../src/lab/control-plane/index.js';
 import type { CachedKubernetesVersion } from '../src/lab/control-plane/index.js';
-import { isExecutable } from '../src/lab/is-executable.js';
 import { downloadReleaseBinaries, releaseArch } from '../src/lab/setup/index.js';
 import { serveRelease } from '../test/lab/setup/release-server.js';
 import {
@@ -140,7 +140,7 @@ async function perVersionRuns(files: readonly string[]): Promise<Run[]> {
 
 /** Why `version` cannot be tested (undefined: it can), installing 1.28.7 from ../shared first where possible. */
 async function unavailable(version: CachedKubernetesVersion, binDir: string): Promise<string | undefined> {
-  if (await isComplete(binDir)) return undefined;
+  if (await isCompleteBinaryCache(binDir)) return undefined;
   const missing = `${binDir} lacks ${KUBERNETES_BINARY_NAMES.join(', ')}`;
   if (version !== SHARED_RELEASE_VERSION) {
     return `${missing} (npm run setup:lab builds Debian's ${version} where the download fails)`;
@@ -184,11 +184,6 @@ async function installSharedRelease(binDir: string): Promise<void> {
   } finally {
     await rm(unpacked, { recursive: true, force: true });
   }
-}
-
-async function isComplete(binDir: string): Promise<boolean> {
-  const present = await Promise.all(KUBERNETES_BINARY_NAMES.map((name) => isExecutable(join(binDir, name))));
-  return present.every(Boolean);
 }
 
 async function nodeTest(run: Run): Promise<{ counts: Counts; ok: boolean }> {

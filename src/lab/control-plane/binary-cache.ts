@@ -6,6 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isExecutable } from '../is-executable.js';
 
 /** The official release `setup:lab` downloads. */
 export const RELEASE_KUBERNETES_VERSION = '1.28.7';
@@ -33,4 +34,10 @@ export function cacheRoot(env: Env): string {
 /** The bin folder of one cached version. */
 export function binaryCacheDir(env: Env, version: CachedKubernetesVersion): string {
   return join(cacheRoot(env), `k8s-${version}`, 'bin');
+}
+
+/** Whether a cache folder holds every one of KUBERNETES_BINARY_NAMES, executable. */
+export async function isCompleteBinaryCache(binDir: string): Promise<boolean> {
+  const present = await Promise.all(KUBERNETES_BINARY_NAMES.map((name) => isExecutable(join(binDir, name))));
+  return present.every(Boolean);
 }

@@ -12,6 +12,7 @@ export {
   CACHED_KUBERNETES_VERSIONS,
   cacheRoot,
   DEBIAN_KUBERNETES_VERSION,
+  isCompleteBinaryCache,
   KUBERNETES_BINARY_NAMES,
   RELEASE_KUBERNETES_VERSION,
 } from './binary-cache.js';

@@ -11,6 +11,7 @@ import {
   binaryCacheDir,
   cacheRoot,
   DEBIAN_KUBERNETES_VERSION,
+  isCompleteBinaryCache,
   KUBERNETES_BINARY_NAMES,
   RELEASE_KUBERNETES_VERSION,
 } from '../control-plane/index.js';
@@ -79,7 +80,7 @@ async function installRelease(options: SetupLabOptions): Promise<InstalledKubern
   const version = RELEASE_KUBERNETES_VERSION;
   const binDir = binaryCacheDir(options.env, version);
   const step = `2/4 Kubernetes ${version}, official binaries`;
-  if (await isComplete(binDir)) {
+  if (await isCompleteBinaryCache(binDir)) {
     options.say(`${step}: cached in ${binDir}`);
   } else {
     const arch = releaseArch();
@@ -114,7 +115,7 @@ async function installDebianBuild(apt: AptSession, options: SetupLabOptions): Pr
   const version = DEBIAN_KUBERNETES_VERSION;
   const binDir = binaryCacheDir(options.env, version);
   const step = `3/4 Kubernetes ${version}, built from Debian's source package`;
-  if (await isComplete(binDir)) {
+  if (await isCompleteBinaryCache(binDir)) {
     options.say(`${step}: cached in ${binDir}`);
   } else {
     options.say(`${step}: building into ${binDir} (about 5 minutes on 2 cores)`);
@@ -149,11 +150,6 @@ async function buildAgentPayload(options: SetupLabOptions): Promise<void> {
     reject: false,
   });
   if (result.failed) throw new Error(`npm run build:agent failed (exit ${result.exitCode ?? '?'})`);
-}
-
-async function isComplete(binDir: string): Promise<boolean> {
-  const present = await Promise.all(KUBERNETES_BINARY_NAMES.map((name) => isExecutable(join(binDir, name))));
-  return present.every(Boolean);
 }
 
 /** etcd beside the Kubernetes binaries, so that one folder (KUBEBUILDER_ASSETS) holds the whole control plane. */
