@@ -1,6 +1,9 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { layerZones } from './eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'build/', 'node_modules/', 'coverage/'] },
@@ -20,8 +23,17 @@ export default tseslint.config(
     },
   },
   {
+    // The layers of src/ and their front doors (eslint/layers.js, docs/architecture.md).
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones() }] },
+  },
+  {
     // The pure core must not reach for processes, files or Kubernetes clients.
-    files: ['src/policy/**/*.ts', 'src/generate/**/*.ts'],
+    files: ['src/policy/**/*.ts', 'src/plan/**/*.ts', 'src/run/**/*.ts', 'src/generate/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -29,11 +41,58 @@ export default tseslint.config(
           patterns: [
             {
               group: ['node:*', 'fs', 'child_process', 'execa', '@kubernetes/*'],
-              message: 'src/policy and src/generate are pure.',
+              message: 'src/policy, src/plan, src/run and src/generate are pure.',
             },
             {
-              group: ['../cluster/*', '../cluster', '../lab/*', '../lab', '../cli/*', '../probe/*'],
+              group: [
+                '../cluster/*',
+                '../cluster',
+                '../manifests/*',
+                '../manifests',
+                '../lab/*',
+                '../lab',
+                '../cli/*',
+                '../probe/*',
+              ],
               message: 'The pure core imports no adapter.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Manifests into a cluster state, offline: what predict, explain and generate --state load.
+    files: ['src/manifests/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@kubernetes/*', 'ws', 'execa', '../cluster/*', '../cluster', '../lab/*', '../lab'],
+              message: 'src/manifests is offline: a live cluster is src/cluster.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The facts every layer shares: pure, and importing nothing else of the project.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'child_process', 'execa', '@kubernetes/*'],
+              message: 'src/shared is pure.',
+            },
+            {
+              group: ['../*'],
+              message: 'src/shared is the lowest layer: it imports nothing of the project.',
             },
           ],
         },

@@ -11,7 +11,7 @@ export type HelperTask =
   | {
       readonly kind: 'probe';
       readonly index: number;
-      readonly mode: 'tcp' | 'udp' | 'udp-send' | 'sctp';
+      readonly mode: 'tcp' | 'udp' | 'udp-send' | 'sctp' | 'dns-udp' | 'dns-tcp';
       readonly ip: string;
       readonly port: number;
       readonly timeoutMs: number;

@@ -5,6 +5,7 @@
  */
 import type { HelperTask } from './helper-lines.js';
 import { assertNever } from './never.js';
+import { probeQueryOf } from './protocol.js';
 import type { AgentRequest, CaptureRequest, NetnsRef, ProbeRequest } from './protocol.js';
 import { netnsRefKey } from './resolve-netns.js';
 import type { ResolvedNetns } from './resolve-netns.js';
@@ -126,7 +127,7 @@ function planProbe(
   source.tasks.push({
     kind: 'probe',
     index: probePart(index),
-    mode: capture ? 'udp-send' : modeOf(request.protocol),
+    mode: capture ? 'udp-send' : modeOf(request),
     ip: request.ip,
     port: request.port,
     timeoutMs: request.timeoutMs,
@@ -164,12 +165,15 @@ function planCapture(
   return { request, shape: 'capture', netns: job.netnsPath, nonce: request.nonce };
 }
 
-function modeOf(protocol: ProbeRequest['protocol']): 'tcp' | 'udp' | 'sctp' {
+/** netpol-probe's mode: the protocol, and DNS where the probe asks a DNS question. */
+function modeOf(request: ProbeRequest): 'tcp' | 'udp' | 'sctp' | 'dns-tcp' | 'dns-udp' {
+  const dns = probeQueryOf(request) === 'dns';
+  const protocol = request.protocol;
   switch (protocol) {
     case 'TCP':
-      return 'tcp';
+      return dns ? 'dns-tcp' : 'tcp';
     case 'UDP':
-      return 'udp';
+      return dns ? 'dns-udp' : 'udp';
     case 'SCTP':
       return 'sctp';
     default:

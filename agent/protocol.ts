@@ -7,6 +7,9 @@
  *
  *   stdin   {"version":1,"requests":[{"kind":"probe","id":"a","source":{"kind":"pod","uid":"…"},
  *            "ip":"10.0.0.7","port":8080,"protocol":"TCP","timeoutMs":1000,"attempts":1}]}
+ *
+ * A probe to port 53 asks a real DNS question (ProbeQuery), so a DNS server that never
+ * echoes still shows the path open.
  *   stdout  TAP version 14
  *           # netpol-assert-agent protocol 1: 1 request
  *           # ready                    ← every capture is listening; probes start now
@@ -44,6 +47,30 @@ export type WireProtocol = 'TCP' | 'UDP' | 'SCTP';
  */
 export type UdpProof = 'echo' | 'capture';
 
+/**
+ * What a probe says once it can, for destinations that answer only their own protocol.
+ * `dns`: a DNS query (A `kubernetes.default.svc.cluster.local.`, a random ID per attempt;
+ * over TCP after the handshake, with its 2-byte length prefix); a well-formed DNS
+ * response with that ID is `connected` whatever its RCODE (NXDOMAIN, REFUSED and SERVFAIL
+ * prove delivery too), and so is the query echoed unchanged (our responders). A reply
+ * that is neither, or a TCP handshake with no DNS answer, is `error` (inconclusive),
+ * never a deny. `none`: the plain probe (TCP handshake, UDP nonce echo).
+ */
+export type ProbeQuery = 'dns' | 'none';
+
+/** Where a probe speaks DNS unless it says otherwise (`query`). */
+export const DNS_PORT = 53;
+
+/** The query a probe makes: as asked, else `dns` to port 53 over UDP (echo proof) or TCP, else `none`. */
+export function probeQueryOf(
+  request: Pick<ProbeRequest, 'port' | 'protocol' | 'udpProof' | 'query'>,
+): ProbeQuery {
+  if (request.query !== undefined) return request.query;
+  const speaksDns =
+    request.protocol === 'TCP' || (request.protocol === 'UDP' && request.udpProof !== 'capture');
+  return request.port === DNS_PORT && speaksDns ? 'dns' : 'none';
+}
+
 export interface ProbeRequest {
   readonly kind: 'probe';
   /** Unique in the batch; names the test point. Printable, no spaces, `#` or `\`. */
@@ -60,6 +87,8 @@ export interface ProbeRequest {
   readonly nonce?: string;
   /** UDP only; `echo` when absent. */
   readonly udpProof?: UdpProof;
+  /** TCP and UDP; see ProbeQuery (absent: `dns` to port 53). */
+  readonly query?: ProbeQuery;
   /**
    * With `udpProof: capture`: the destination's namespace when it is on this node; the
    * agent captures there itself and the observation is final. Without it the agent only
@@ -109,7 +138,11 @@ export type CaptureObservation = (typeof CAPTURE_OBSERVATIONS)[number];
 export interface AttemptResult<O extends string> {
   readonly observation: O;
   readonly elapsedMs: number;
-  /** errno or ICMP name (`ECONNREFUSED`, `icmp-3-13`), `echo`, `captured`. */
+  /**
+   * errno or ICMP name (`ECONNREFUSED`, `icmp-3-13`), `echo`, `captured`; for DNS probes
+   * the response's RCODE (`dns-NOERROR`, `dns-NXDOMAIN`, `dns-rcode-9`) or why a reply did
+   * not count (`dns-malformed`, `dns-wrong-id`, `dns-closed`, `dns-no-reply`).
+   */
   readonly detail?: string;
 }
 
@@ -219,10 +252,19 @@ function checkProbe(request: Record<string, unknown>, problem: Problem): void {
     problem('udpProof: want echo or capture');
   }
   if (request.udpProof !== undefined && request.protocol !== 'UDP') problem('udpProof: only for UDP');
+  if (request.query !== undefined) checkQuery(request, problem);
   if (request.destination !== undefined) {
     checkNetns(request.destination, 'destination', problem);
     if (request.udpProof !== 'capture') problem('destination: only with udpProof capture');
   }
+}
+
+function checkQuery(request: Record<string, unknown>, problem: Problem): void {
+  if (request.query !== 'dns' && request.query !== 'none') return problem('query: want dns or none');
+  if (request.query !== 'dns') return;
+  if (request.protocol !== 'TCP' && request.protocol !== 'UDP') problem('query dns: only for TCP and UDP');
+  if (request.udpProof === 'capture')
+    problem('query dns: not with udpProof capture (the capture matches the nonce)');
 }
 
 function checkCapture(request: Record<string, unknown>, problem: Problem): void {
@@ -245,6 +287,7 @@ const PROBE_KEYS = [
   'attempts',
   'nonce',
   'udpProof',
+  'query',
   'destination',
 ];
 const CAPTURE_KEYS = ['kind', 'id', 'at', 'port', 'nonce', 'attempts', 'timeoutMs'];

@@ -1,13 +1,16 @@
 /**
  * `agent respond`: the responder in the pods the runner creates on real clusters. TCP:
- * accept, send a short banner, close. UDP: echo each datagram to its sender, which is
- * what a probe's `echo` proof waits for. Pure Node, so SCTP is not offered (Node has no
- * SCTP sockets): an SCTP destination needs another responder.
+ * accept, send a short banner, close; on port 53, echo instead, so a probe's DNS query
+ * (ProbeQuery in protocol.ts) comes back unchanged, which the probe counts as delivered.
+ * UDP: echo each datagram to its sender, which is what a probe's `echo` proof waits for.
+ * Pure Node, so SCTP is not offered (Node has no SCTP sockets): an SCTP destination
+ * needs another responder.
  */
 import { createSocket } from 'node:dgram';
 import type { Socket as DatagramSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { DNS_PORT } from './protocol.js';
 
 export interface ResponderPorts {
   readonly tcp: readonly number[];
@@ -45,10 +48,11 @@ export async function startResponder(
 
 /** Both families on one socket where the namespace has IPv6; IPv4 alone where it has not. */
 async function listenTcp(port: number, banner: string): Promise<Server> {
+  const answer = port === DNS_PORT ? echo : (connection: Socket) => connection.end(banner);
   const serve = () =>
     createServer((connection) => {
       connection.on('error', () => undefined); // a prober that resets is no failure of ours
-      connection.end(banner);
+      answer(connection);
     });
   try {
     return await listen(serve(), port, '::');
@@ -57,6 +61,14 @@ async function listenTcp(port: number, banner: string): Promise<Server> {
     return listen(serve(), port, '0.0.0.0');
   }
 }
+
+/** Everything back as it came, until the prober closes (or the idle limit: no connection lingers). */
+function echo(connection: Socket): void {
+  connection.setTimeout(ECHO_IDLE_MS, () => connection.destroy());
+  connection.pipe(connection);
+}
+
+const ECHO_IDLE_MS = 30_000;
 
 function listen(server: Server, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { generateCases } from '../src/generate/index.js';
-import { generateAssertions } from '../src/probe/index.js';
+import { generateAssertions } from '../src/generate/index.js';
 import { syntheticCluster } from './synthetic-cluster.js';
 
 const SIZE = { namespaces: 100, pods: 5_000, nodes: 50, policies: 500, seed: 20_240_601 };

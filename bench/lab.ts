@@ -10,8 +10,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { labDown, labUp } from '../src/lab/lifecycle/index.js';
-import { readSupervisorRecord, labPaths } from '../src/lab/supervisor/index.js';
+import { labDown, labPaths, labUp, readSupervisorRecord } from '../src/lab/index.js';
 
 const LAB = 'bench';
 const { values } = parseArgs({

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { main } from '../src/cli/main.js';
-import { labDown, labUp } from '../src/lab/lifecycle/index.js';
+import { labDown, labUp } from '../src/lab/index.js';
 import type { JsonReport } from '../src/report/json.js';
 
 const LAB = 'benchs';

@@ -1,7 +1,10 @@
 /**
- * `npm run test:unit`, `npm run test:lab`, and both for `npm test`:
+ * `npm run test:unit`, `npm run test:lab`, `npm run test:e2e`, and unit and lab for `npm test`:
  *
- *   node --import tsx scripts/run-tests.ts unit|lab|all [test files...]
+ *   node --import tsx scripts/run-tests.ts unit|lab|e2e|all [test files...]
+ *
+ * `e2e` is the part of `lab` that runs the command line against real labs (test/e2e),
+ * once per cached Kubernetes version, as `lab` runs it.
  *
  * Tests that need a running control plane (CONTROL_PLANE_TESTS) run once per Kubernetes
  * version in the cache `npm run setup:lab` fills, with KUBEBUILDER_ASSETS set to that
@@ -50,6 +53,7 @@ const isLabTest = (file: string): boolean =>
   /^test\/lab\/[^/]+\.test\.ts$/.test(file) || CONTROL_PLANE_TESTS.some((entry) => file.startsWith(entry));
 const needsControlPlane = (file: string): boolean =>
   CONTROL_PLANE_TESTS.some((entry) => file.startsWith(entry));
+const isEndToEndTest = (file: string): boolean => file.startsWith('test/e2e/');
 
 /** What went wrong outside the test runs (they count their own failures); any of it fails the whole. */
 const problems: string[] = [];
@@ -72,15 +76,17 @@ interface Run {
 
 async function main(argv: readonly string[]): Promise<number> {
   const [group = 'all', ...named] = argv;
-  if (group !== 'unit' && group !== 'lab' && group !== 'all') {
-    process.stderr.write('usage: node --import tsx scripts/run-tests.ts unit|lab|all [test files...]\n');
+  if (group !== 'unit' && group !== 'lab' && group !== 'e2e' && group !== 'all') {
+    process.stderr.write('usage: node --import tsx scripts/run-tests.ts unit|lab|e2e|all [test files...]\n');
     return 2;
   }
   const files =
     named.length > 0 ? named.map((file) => relative(root, resolve(root, file))) : await testFiles();
   const runs: Run[] = [];
-  if (group !== 'lab') runs.push({ title: 'unit tests', files: files.filter((file) => !isLabTest(file)) });
-  if (group !== 'unit') {
+  if (group === 'e2e') runs.push(...(await perVersionRuns(files.filter(isEndToEndTest))));
+  if (group === 'unit' || group === 'all')
+    runs.push({ title: 'unit tests', files: files.filter((file) => !isLabTest(file)) });
+  if (group === 'lab' || group === 'all') {
     runs.push({
       title: 'lab tests that need no control plane',
       files: files.filter((file) => isLabTest(file) && !needsControlPlane(file)),

@@ -4,7 +4,7 @@
  * The agent starts one per namespace, already inside it:
  *     nsenter --net=/proc/<pid>/ns/net -- netpol-probe
  * and writes its task list on stdin, one task per line, then the line "end":
- *     probe IDX tcp|udp|udp-send|sctp ADDR PORT TIMEOUT_MS ATTEMPTS NONCE
+ *     probe IDX tcp|udp|udp-send|sctp|dns-udp|dns-tcp ADDR PORT TIMEOUT_MS ATTEMPTS NONCE
  *     capture IDX PORT TIMEOUT_MS ATTEMPTS NONCE
  * It opens the capture sockets, prints "ready", waits for the line "go" (or end of
  * input), then runs every task concurrently (non-blocking sockets, one poll loop) and
@@ -24,6 +24,17 @@
  *   udp-send    the same datagram, for a destination that does not echo: with no ICMP
  *               error by the deadline the attempt is "sent"; a capture on the
  *               destination's side proves delivery.
+ *   dns-udp     a DNS query (A, kubernetes.default.svc.cluster.local., RD, a random ID
+ *               per attempt) on a connected UDP socket: any well-formed DNS response
+ *               carrying the query's ID and question is connected (DETAIL dns-RCODE, so
+ *               NXDOMAIN, REFUSED, SERVFAIL count: they prove delivery both ways), and so
+ *               is the query coming back unchanged (an echo responder; DETAIL echo). A
+ *               reply that is neither does not count: the attempt waits on, and ends in
+ *               error (dns-malformed, dns-wrong-id) instead of timeout. ICMP as for udp.
+ *   dns-tcp     the handshake as for tcp, then the same query with its 2-byte length
+ *               prefix: a response (or echo) is connected; after a handshake, a close, a
+ *               reply that is not one, or silence until the deadline is error
+ *               (dns-closed, dns-malformed, dns-wrong-id, dns-no-reply).
  *   capture     raw UDP sockets (IPv4 and IPv6; CAP_NET_RAW) see each datagram delivered
  *               to this namespace after its own netfilter input hook; an attempt is "seen"
  *               when a datagram to PORT carries "npa1 NONCE ATTEMPT". TIMEOUT_MS is the
@@ -43,6 +54,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -57,8 +69,9 @@
 #define MAX_NONCE 64
 #define MAX_TIMEOUT_MS 100000000
 #define PAYLOAD_PREFIX "npa1 "
+#define DNS_QUERY_MAX 128 /* the query and TCP's 2-byte length prefix */
 
-enum mode { M_TCP, M_UDP, M_UDP_SEND, M_SCTP, M_CAPTURE };
+enum mode { M_TCP, M_UDP, M_UDP_SEND, M_SCTP, M_DNS_UDP, M_DNS_TCP, M_CAPTURE };
 enum state { S_QUEUED, S_ACTIVE, S_DONE };
 
 struct task {
@@ -75,8 +88,16 @@ struct task {
   long long started_ms;
   long long deadline_ms;
   char nonce[MAX_NONCE + 1];
-  char payload[MAX_NONCE + 32];
+  /* What the attempt sends: "npa1 NONCE ATTEMPT\n" (udp), or a DNS query (with its length prefix for dns-tcp). */
+  unsigned char payload[DNS_QUERY_MAX];
   size_t payload_len;
+  size_t payload_sent;   /* dns-tcp: bytes of the query written so far */
+  int handshaken;        /* dns-tcp: the connection is up, the query goes out or its reply comes in */
+  unsigned char *reply;  /* dns-tcp: the reply as it arrives, once its length prefix is known */
+  size_t reply_len;      /* its announced length */
+  size_t reply_got;      /* bytes read so far, the 2-byte prefix included */
+  unsigned char prefix[2];
+  char problem[24];      /* dns: the first reply that did not count, reported at the deadline */
   unsigned char *seen; /* captures: one flag per attempt */
   int seen_count;
 };
@@ -223,6 +244,8 @@ static int parse_mode(const char *s, enum mode *out) {
   else if (strcmp(s, "udp") == 0) *out = M_UDP;
   else if (strcmp(s, "udp-send") == 0) *out = M_UDP_SEND;
   else if (strcmp(s, "sctp") == 0) *out = M_SCTP;
+  else if (strcmp(s, "dns-udp") == 0) *out = M_DNS_UDP;
+  else if (strcmp(s, "dns-tcp") == 0) *out = M_DNS_TCP;
   else return -1;
   return 0;
 }
@@ -235,7 +258,8 @@ static void parse_probe(char **w, int n, long line_number) {
       parse_int(w[4], 1, 65535, &port) < 0 || parse_int(w[5], 1, MAX_TIMEOUT_MS, &timeout) < 0 ||
       parse_int(w[6], 1, MAX_ATTEMPTS, &attempts) < 0 || !valid_nonce(w[7]) ||
       parse_address(t, w[3], (int)port) < 0 || strcmp(w[8], "") != 0) {
-    fatal("line %ld: want 'probe IDX tcp|udp|udp-send|sctp ADDR PORT TIMEOUT_MS ATTEMPTS NONCE'", line_number);
+    fatal("line %ld: want 'probe IDX tcp|udp|udp-send|sctp|dns-udp|dns-tcp ADDR PORT TIMEOUT_MS ATTEMPTS NONCE'",
+          line_number);
   }
   t->idx = idx;
   t->port = (int)port;
@@ -308,12 +332,150 @@ static void wait_for_go(void) {
   free(line);
 }
 
+/* ------------------------------------------------------------ DNS messages (RFC 1035) */
+
+/* The question every DNS probe asks. Any server answers it: from its zone, or with an error code. */
+static const char DNS_QUESTION_NAME[] = "kubernetes.default.svc.cluster.local";
+#define DNS_HEADER_LEN 12
+#define DNS_FLAG_QR 0x8000
+#define DNS_FLAG_RD 0x0100
+#define DNS_TYPE_A 1
+#define DNS_CLASS_IN 1
+
+enum dns_reply { DNS_RESPONSE, DNS_ECHO, DNS_WRONG_ID, DNS_MALFORMED };
+
+static unsigned get16(const unsigned char *p) { return ((unsigned)p[0] << 8) | p[1]; }
+
+static void put16(unsigned char *p, unsigned v) {
+  p[0] = (unsigned char)(v >> 8);
+  p[1] = (unsigned char)v;
+}
+
+/* A random query ID: an answer must carry it. */
+static unsigned dns_random_id(void) {
+  unsigned short id;
+  if (getrandom(&id, sizeof id, GRND_NONBLOCK) == (ssize_t)sizeof id) return id;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (unsigned)(ts.tv_nsec ^ (ts.tv_nsec >> 16) ^ getpid()) & 0xffff;
+}
+
+/* The query (header and one question, no TCP prefix) into out; its length, or 0 when it does not fit. */
+static size_t dns_encode_query(unsigned char *out, size_t size, unsigned id) {
+  size_t name_len = strlen(DNS_QUESTION_NAME);
+  size_t need = DNS_HEADER_LEN + name_len + 2 + 4; /* labels: one length byte each, and the root */
+  if (need > size) return 0;
+  memset(out, 0, DNS_HEADER_LEN);
+  put16(out, id);
+  put16(out + 2, DNS_FLAG_RD);
+  put16(out + 4, 1); /* QDCOUNT */
+  size_t pos = DNS_HEADER_LEN;
+  const char *label = DNS_QUESTION_NAME;
+  while (*label != '\0') {
+    const char *dot = strchr(label, '.');
+    size_t len = dot == NULL ? strlen(label) : (size_t)(dot - label);
+    if (len == 0 || len > 63) return 0;
+    out[pos++] = (unsigned char)len;
+    memcpy(out + pos, label, len);
+    pos += len;
+    label += len + (dot == NULL ? 0 : 1);
+  }
+  out[pos++] = 0;
+  put16(out + pos, DNS_TYPE_A);
+  put16(out + pos + 2, DNS_CLASS_IN);
+  return pos + 4;
+}
+
+/*
+ * Steps over a name at *pos, within n: labels of 1-63 bytes, at most 255 bytes in all, or
+ * a compression pointer, which must point back into the message before this name.
+ */
+static int dns_skip_name(const unsigned char *m, size_t n, size_t *pos) {
+  size_t start = *pos, p = *pos, total = 1;
+  for (;;) {
+    if (p >= n) return -1;
+    unsigned len = m[p];
+    if ((len & 0xc0) == 0xc0) {
+      if (p + 1 >= n) return -1;
+      size_t target = ((size_t)(len & 0x3f) << 8) | m[p + 1];
+      if (target < DNS_HEADER_LEN || target >= start) return -1;
+      *pos = p + 2;
+      return 0;
+    }
+    if ((len & 0xc0) != 0) return -1; /* label types 01 and 10 are not in use */
+    p++;
+    if (len == 0) {
+      *pos = p;
+      return 0;
+    }
+    total += len + 1;
+    if (total > 255 || len > n - p) return -1;
+    p += len;
+  }
+}
+
+/* Steps over count resource records (name, type, class, TTL, RDLENGTH, RDATA), within n. */
+static int dns_skip_records(const unsigned char *m, size_t n, size_t *pos, unsigned long count) {
+  for (unsigned long i = 0; i < count; i++) {
+    if (dns_skip_name(m, n, pos) < 0 || n - *pos < 10) return -1;
+    size_t rdlength = get16(m + *pos + 8);
+    *pos += 10;
+    if (rdlength > n - *pos) return -1;
+    *pos += rdlength;
+  }
+  return 0;
+}
+
+static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
+
+/* The reply's question is the query's: the same name (ignoring ASCII case), type and class. */
+static int dns_same_question(const unsigned char *reply, const unsigned char *query, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    if (ascii_lower(reply[i]) != ascii_lower(query[i])) return 0;
+  }
+  return 1;
+}
+
+/*
+ * What a reply to query is. A response: QR set, opcode QUERY, the query's ID, no question
+ * or the query's question, and every record within the message and nothing after them;
+ * *rcode is then its RCODE. An echo: the query itself, byte for byte.
+ */
+static enum dns_reply dns_check_reply(const unsigned char *m, size_t n, const unsigned char *query, size_t query_len,
+                                      int *rcode) {
+  if (n == query_len && memcmp(m, query, n) == 0) return DNS_ECHO;
+  if (n < DNS_HEADER_LEN || query_len < DNS_HEADER_LEN) return DNS_MALFORMED;
+  if (get16(m) != get16(query)) return DNS_WRONG_ID;
+  unsigned flags = get16(m + 2);
+  unsigned questions = get16(m + 4);
+  unsigned long records = (unsigned long)get16(m + 6) + get16(m + 8) + get16(m + 10);
+  if (!(flags & DNS_FLAG_QR) || ((flags >> 11) & 0xf) != 0 || questions > 1) return DNS_MALFORMED;
+  size_t pos = DNS_HEADER_LEN;
+  if (questions == 1) {
+    size_t question_len = query_len - DNS_HEADER_LEN;
+    if (n - pos < question_len || !dns_same_question(m + pos, query + pos, question_len)) return DNS_MALFORMED;
+    pos += question_len;
+  }
+  if (dns_skip_records(m, n, &pos, records) < 0 || pos != n) return DNS_MALFORMED;
+  *rcode = (int)(flags & 0xf);
+  return DNS_RESPONSE;
+}
+
+static const char *dns_rcode_detail(int rcode, char *out, size_t size) {
+  static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
+  if (rcode >= 0 && rcode < (int)(sizeof names / sizeof names[0])) snprintf(out, size, "dns-%s", names[rcode]);
+  else snprintf(out, size, "dns-rcode-%d", rcode);
+  return out;
+}
+
 /* ------------------------------------------------------------ probes */
 
 static void finish_attempt(struct task *t, const char *word, const char *detail) {
   long long now = now_ms();
   if (t->fd >= 0) close(t->fd);
   t->fd = -1;
+  free(t->reply);
+  t->reply = NULL;
   report(t, t->attempt, word, now - t->started_ms, detail);
   t->attempt++;
   t->state = t->attempt >= t->attempts ? S_DONE : S_QUEUED;
@@ -325,7 +487,29 @@ static void finish_errno(struct task *t, int err) {
   finish_attempt(t, word_of_errno(err), err == 0 ? "-" : detail);
 }
 
-static int is_udp(const struct task *t) { return t->mode == M_UDP || t->mode == M_UDP_SEND; }
+static int is_udp(const struct task *t) { return t->mode == M_UDP || t->mode == M_UDP_SEND || t->mode == M_DNS_UDP; }
+
+/* The attempt's datagram or query: a fresh DNS ID per attempt, so a late reply to an earlier one never counts. */
+static int prepare_payload(struct task *t) {
+  t->payload_sent = 0;
+  t->handshaken = 0;
+  t->reply_len = 0;
+  t->reply_got = 0;
+  t->problem[0] = '\0';
+  if (t->mode == M_DNS_UDP || t->mode == M_DNS_TCP) {
+    size_t prefix = t->mode == M_DNS_TCP ? 2 : 0;
+    size_t len = dns_encode_query(t->payload + prefix, sizeof t->payload - prefix, dns_random_id());
+    if (len == 0) return -1;
+    if (prefix) put16(t->payload, (unsigned)len);
+    t->payload_len = prefix + len;
+  } else if (is_udp(t)) {
+    t->payload_len =
+        (size_t)snprintf((char *)t->payload, sizeof t->payload, PAYLOAD_PREFIX "%s %d\n", t->nonce, t->attempt);
+  }
+  return 0;
+}
+
+static void dns_tcp_send(struct task *t);
 
 static void start_attempt(struct task *t) {
   int family = t->addr.ss_family;
@@ -334,6 +518,10 @@ static void start_attempt(struct task *t) {
   t->state = S_ACTIVE;
   t->started_ms = now_ms();
   t->deadline_ms = t->started_ms + t->timeout_ms;
+  if (prepare_payload(t) < 0) {
+    finish_attempt(t, "error", "dns-encode");
+    return;
+  }
   t->fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
   if (t->fd < 0) {
     int err = errno;
@@ -346,10 +534,14 @@ static void start_attempt(struct task *t) {
     int one = 1;
     if (family == AF_INET6) setsockopt(t->fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
     else setsockopt(t->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
-    t->payload_len = (size_t)snprintf(t->payload, sizeof t->payload, PAYLOAD_PREFIX "%s %d\n", t->nonce, t->attempt);
   }
   if (connect(t->fd, (struct sockaddr *)&t->addr, t->addr_len) < 0) {
     if (errno != EINPROGRESS) finish_errno(t, errno);
+    return;
+  }
+  if (t->mode == M_DNS_TCP) {
+    t->handshaken = 1; /* loopback can complete at once */
+    dns_tcp_send(t);
     return;
   }
   if (!is_udp(t)) {
@@ -399,14 +591,35 @@ static void finish_from_error_queue(struct task *t) {
   finish_errno(t, EPROTO);
 }
 
+/* A DNS reply to the attempt's query: a response or an echo ends it; anything else is kept as its problem. */
+static int dns_judge_reply(struct task *t, const unsigned char *m, size_t n) {
+  size_t prefix = t->mode == M_DNS_TCP ? 2 : 0;
+  int rcode = 0;
+  char detail[24];
+  switch (dns_check_reply(m, n, t->payload + prefix, t->payload_len - prefix, &rcode)) {
+  case DNS_RESPONSE: finish_attempt(t, "connected", dns_rcode_detail(rcode, detail, sizeof detail)); return 1;
+  case DNS_ECHO: finish_attempt(t, "connected", "echo"); return 1;
+  case DNS_WRONG_ID:
+    if (t->problem[0] == '\0') snprintf(t->problem, sizeof t->problem, "dns-wrong-id");
+    return 0;
+  default:
+    if (t->problem[0] == '\0') snprintf(t->problem, sizeof t->problem, "dns-malformed");
+    return 0;
+  }
+}
+
 static void on_udp_readable(struct task *t) {
-  char buf[256];
+  static unsigned char buf[65536]; /* the largest datagram: a reply is judged whole, never cut */
   for (;;) {
     ssize_t n = recv(t->fd, buf, sizeof buf, MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
       finish_errno(t, errno);
       return;
+    }
+    if (t->mode == M_DNS_UDP) {
+      if (dns_judge_reply(t, buf, (size_t)n)) return;
+      continue; /* a stray or bad reply: the right one may still come */
     }
     if ((size_t)n == t->payload_len && memcmp(buf, t->payload, t->payload_len) == 0) {
       finish_attempt(t, "connected", "echo");
@@ -416,21 +629,98 @@ static void on_udp_readable(struct task *t) {
   }
 }
 
+/* After a handshake something listens: whatever ends the attempt now is a DNS outcome, never a deny. */
+static void dns_tcp_fail(struct task *t, const char *detail) {
+  finish_attempt(t, "error", t->problem[0] != '\0' ? t->problem : detail);
+}
+
+static void dns_tcp_send(struct task *t) {
+  while (t->payload_sent < t->payload_len) {
+    ssize_t n = send(t->fd, t->payload + t->payload_sent, t->payload_len - t->payload_sent, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      dns_tcp_fail(t, "dns-closed");
+      return;
+    }
+    t->payload_sent += (size_t)n;
+  }
+}
+
+/* Reads the 2-byte length, then exactly that many bytes, and judges the message once whole. */
+static void dns_tcp_read(struct task *t) {
+  for (;;) {
+    unsigned char *into;
+    size_t want;
+    if (t->reply_got < 2) {
+      into = t->prefix + t->reply_got;
+      want = 2 - t->reply_got;
+    } else {
+      into = t->reply + (t->reply_got - 2);
+      want = t->reply_len - (t->reply_got - 2);
+    }
+    ssize_t n = recv(t->fd, into, want, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n <= 0) {
+      dns_tcp_fail(t, t->reply_got == 0 ? "dns-closed" : "dns-malformed");
+      return;
+    }
+    t->reply_got += (size_t)n;
+    if (t->reply_got == 2) {
+      t->reply_len = get16(t->prefix);
+      if (t->reply_len == 0 || (t->reply = malloc(t->reply_len)) == NULL) {
+        dns_tcp_fail(t, "dns-malformed");
+        return;
+      }
+    }
+    if (t->reply_got >= 2 && t->reply_got - 2 == t->reply_len) {
+      if (!dns_judge_reply(t, t->reply, t->reply_len)) dns_tcp_fail(t, "dns-malformed");
+      return;
+    }
+  }
+}
+
+static void on_dns_tcp_event(struct task *t, short revents) {
+  if (t->payload_sent < t->payload_len) {
+    if (revents & (POLLOUT | POLLERR | POLLHUP)) dns_tcp_send(t);
+    if (t->state != S_ACTIVE || t->payload_sent < t->payload_len) return;
+  }
+  if (revents & (POLLIN | POLLERR | POLLHUP)) dns_tcp_read(t);
+}
+
 static void on_probe_event(struct task *t, short revents) {
   if (is_udp(t)) {
     if (revents & POLLERR) finish_from_error_queue(t);
     else if (revents & POLLIN) on_udp_readable(t);
     return;
   }
+  if (t->handshaken) {
+    on_dns_tcp_event(t, revents);
+    return;
+  }
   int err = 0;
   socklen_t len = sizeof err;
   if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
   if (err == 0 && !(revents & POLLOUT)) return;
+  if (err == 0 && t->mode == M_DNS_TCP) {
+    t->handshaken = 1;
+    dns_tcp_send(t);
+    return;
+  }
   finish_errno(t, err);
 }
 
+/* What the socket waits for: the handshake (POLLOUT), the rest of a DNS query, or a reply (POLLIN). */
+static short probe_events(const struct task *t) {
+  if (is_udp(t)) return POLLIN;
+  if (!t->handshaken) return POLLOUT;
+  return t->payload_sent < t->payload_len ? POLLOUT : POLLIN;
+}
+
 static void on_probe_deadline(struct task *t) {
-  finish_attempt(t, t->mode == M_UDP_SEND ? "sent" : "timeout", "-");
+  if (t->mode == M_UDP_SEND) finish_attempt(t, "sent", "-");
+  else if (t->problem[0] != '\0') finish_attempt(t, "error", t->problem);
+  else if (t->handshaken) finish_attempt(t, "error", t->reply_got > 0 ? "dns-malformed" : "dns-no-reply");
+  else finish_attempt(t, "timeout", "-");
 }
 
 /* ------------------------------------------------------------ captures */
@@ -580,7 +870,7 @@ static void run(void) {
         continue;
       }
       fds[n].fd = t->fd;
-      fds[n].events = is_udp(t) ? POLLIN : POLLOUT;
+      fds[n].events = probe_events(t);
       fds[n].revents = 0;
       owner[n++] = i;
     }

@@ -5,7 +5,7 @@
  * node has what `kind load docker-image` gave it.
  */
 import { readFile } from 'node:fs/promises';
-import { AGENT_IMAGE_REPOSITORY } from '../cluster/agent-image.js';
+import { AGENT_IMAGE_REPOSITORY } from '../shared/index.js';
 
 export interface PayloadFile {
   readonly bytes: number;

@@ -25,7 +25,7 @@ async function clean(args: CleanArgs, context: CommandContext): Promise<number> 
     import('./exit-for-failure.js'),
   ]);
   try {
-    const cluster = connectCluster(args);
+    const { cluster } = connectCluster(args);
     await cluster.removeRunObjects();
     if (!args['keep-agent']) await cluster.removeAgent();
     context.stdout.write(`removed netpol-assert's leftovers from ${cluster.name}\n`);

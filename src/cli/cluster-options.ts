@@ -1,6 +1,6 @@
 /** Choosing a cluster: kubectl's rules, or the local lab by name. (Connecting is connect-cluster.ts.) */
 import type { Argv } from 'yargs';
-import { DEFAULT_LAB_NAME } from '../lab/supervisor/lab-paths.js';
+import { DEFAULT_LAB_NAME } from '../lab/index.js';
 
 export interface ClusterOptions {
   kubeconfig?: string;

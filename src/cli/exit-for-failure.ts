@@ -4,7 +4,7 @@
  * and is thrown on. It loads the Kubernetes client (for the error's class): only
  * handlers that talk to a cluster import it.
  */
-import { ClusterUnavailableError } from '../cluster/live.js';
+import { ClusterUnavailableError } from '../cluster/index.js';
 import { RunInterrupted } from '../probe/index.js';
 import type { CommandContext } from './command.js';
 import { ExitCode } from './exit-codes.js';

@@ -1,13 +1,21 @@
-/** What `explain` does: the assertion's pairs, each with the policies that decide it. */
-import { planProbes, trafficOf, stateWithSynthetics, describeEndpoint } from '../probe/index.js';
-import { PolicyEngine } from '../policy/index.js';
+/**
+ * What `explain` does: the assertion's pairs, each with the policies that decide it. It
+ * is `predict` for one assertion, every pair with the model's verdict, rendered here.
+ */
+import { planProbes } from '../plan/index.js';
 import { renderVerdict } from '../report/index.js';
+import { predict } from '../run/index.js';
+import type { PairResult, RunResult } from '../run/index.js';
+import { formatProblem, problemAt } from '../shared/index.js';
 import { BUILT_IN_DEFAULTS, parseAssertionLine, suiteOf } from '../suite/index.js';
-import type { Assertion } from '../suite/index.js';
+import type { Assertion, Expectation } from '../suite/index.js';
 import type { CommandContext } from './command.js';
 import { ExitCode } from './exit-codes.js';
 import type { ExplainArgs } from './explain-command.js';
 import { loadState } from './inputs.js';
+
+/** The "file" an assertion given as an argument is in, for problems' places. */
+const COMMAND_LINE = '<command line>';
 
 export async function runExplain(args: ExplainArgs, context: CommandContext): Promise<number> {
   const assertion = parseCommandLineAssertion(args.assertion, context);
@@ -15,26 +23,40 @@ export async function runExplain(args: ExplainArgs, context: CommandContext): Pr
   const loaded = await loadState(args.state, context);
   if (!loaded) return ExitCode.badInput;
   const plan = planProbes(
-    [suiteOf([assertion], { file: '<command line>', name: 'explain', location: assertion.location })],
+    [suiteOf([assertion], { file: COMMAND_LINE, name: 'explain', location: assertion.location })],
     loaded.state,
   );
   const planned = plan.suites[0]?.assertions[0];
   if (!planned) return ExitCode.badInput;
-  const state = stateWithSynthetics(loaded.state, plan);
-  const engine = new PolicyEngine(state);
-  for (const problem of planned.problems) context.stdout.write(`cannot probe: ${problem}\n`);
+  const result = predict(plan, loaded.state, {
+    target: `--state ${args.state.join(' ')}`,
+    verdicts: 'every',
+  });
+  const pairs = result.suites[0]?.assertions[0]?.pairs ?? [];
+  // The planner places a problem at its assertion: here, the argument itself.
+  for (const { code, message, location } of planned.problems)
+    context.stdout.write(`${formatProblem(problemAt(code, message, location, args.assertion))}\n`);
   const expectation = /\sexpect\s/.test(` ${args.assertion} `) ? assertion.expect : undefined;
-  let met = planned.problems.length === 0 && planned.pairs.length > 0;
-  for (const pair of planned.pairs) {
-    const verdict = engine.verdict(trafficOf(pair));
-    const matches = expectation === undefined || verdict.allowed === (expectation === 'allow');
-    met &&= matches;
-    const said = verdict.allowed ? 'ALLOWED' : 'DENIED';
-    const versus = expectation === undefined ? '' : matches ? ' (as expected)' : ` (expected ${expectation})`;
-    const header = `${describeEndpoint(pair.source)} -> ${describeEndpoint(pair.destination)} port ${pair.port}/${pair.protocol}: ${said}${versus}`;
-    context.stdout.write(`${header}\n${indent(renderVerdict(verdict, state))}\n`);
-  }
+  for (const pair of pairs) context.stdout.write(`${pairText(pair, expectation, result)}\n`);
+  const met =
+    planned.problems.length === 0 &&
+    pairs.length > 0 &&
+    (expectation === undefined || pairs.every((pair) => pair.outcome === 'pass'));
   return met ? ExitCode.ok : ExitCode.failed;
+}
+
+/** `a -> b port 80/TCP: ALLOWED (as expected)`, then the model's reasons, indented. */
+function pairText(pair: PairResult, expectation: Expectation | undefined, result: RunResult): string {
+  const allowed = pair.observations.includes('allowed');
+  const said = allowed ? 'ALLOWED' : 'DENIED';
+  const versus =
+    expectation === undefined
+      ? ''
+      : pair.outcome === 'pass'
+        ? ' (as expected)'
+        : ` (expected ${expectation})`;
+  const header = `${pair.source.display} -> ${pair.destination.display} port ${pair.port}/${pair.protocol}: ${said}${versus}`;
+  return pair.verdict === undefined ? header : `${header}\n${indent(renderVerdict(pair.verdict, result))}`;
 }
 
 /** The suite grammar, with `expect` optional: a question, not yet an assertion. */
@@ -42,9 +64,8 @@ function parseCommandLineAssertion(text: string, context: CommandContext): Asser
   const parsed = parseAssertionLine(/\sexpect\s/.test(` ${text} `) ? text : `${text} expect allow`);
   if (!parsed.ok) {
     for (const p of parsed.problems) {
-      context.stderr.write(
-        `<command line>:1:${p.offset + 1}: error ${p.code}: ${p.message}\n  ${text}\n  ${' '.repeat(p.offset)}^\n`,
-      );
+      const at = { file: COMMAND_LINE, line: 1, col: p.offset + 1 };
+      context.stderr.write(`${formatProblem(problemAt(p.code, p.message, at, text))}\n`);
     }
     return undefined;
   }
@@ -58,7 +79,7 @@ function parseCommandLineAssertion(text: string, context: CommandContext): Asser
     expect: line.expect,
     timeoutMs: BUILT_IN_DEFAULTS.timeoutMs,
     attempts: 1,
-    location: { file: '<command line>', line: 1, col: 1 },
+    location: { file: COMMAND_LINE, line: 1, col: 1 },
     origin: { kind: 'suite' },
   };
 }

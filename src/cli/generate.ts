@@ -1,8 +1,7 @@
 /** What `generate` does: the policies from manifests or a live cluster, as a suite on stdout. */
-import { formatGeneratedSuite } from '../generate/index.js';
+import { formatGeneratedSuite, generateAssertions } from '../generate/index.js';
+import type { OutsideHost } from '../generate/index.js';
 import type { ClusterState } from '../policy/index.js';
-import { generateAssertions } from '../probe/index.js';
-import type { OutsideHost } from '../probe/index.js';
 import type { CommandContext } from './command.js';
 import { ExitCode } from './exit-codes.js';
 import type { GenerateArgs } from './generate-command.js';
@@ -42,7 +41,7 @@ async function readPolicies(
     import('./exit-for-failure.js'),
   ]);
   try {
-    const cluster = connectCluster(args);
+    const { cluster } = connectCluster(args);
     const snapshot = await cluster.snapshot();
     // A cluster does not say which outside addresses answer: no case goes to one.
     return { state: snapshot.state, outsideHosts: [], where: `in cluster ${cluster.name}` };

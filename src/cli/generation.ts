@@ -4,8 +4,9 @@
  * stderr before anything runs (a warning, or with `--strict` an error and exit 2).
  */
 import type { ClusterState } from '../policy/index.js';
-import { describeEndpoint, mergeGenerated } from '../probe/index.js';
-import type { Contradiction, LiveGeneration } from '../probe/index.js';
+import { mergeGenerated } from '../generate/index.js';
+import type { Contradiction, LiveGeneration } from '../generate/index.js';
+import { describeEndpoint } from '../plan/index.js';
 import { renderVerdict } from '../report/index.js';
 import type { Suite } from '../suite/index.js';
 import type { CommandContext } from './command.js';

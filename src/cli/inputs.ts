@@ -1,13 +1,14 @@
 /**
- * Reading what the user named: suites and manifests. Every problem is printed, one per
- * line with file:line:column, and the caller gets nothing back, so no run starts on
- * half-valid input.
+ * Reading what the user named: suites and manifests. Every problem is printed, each as
+ * file:line:column, code and message with the line and a caret, and the caller gets
+ * nothing back, so no run starts on half-valid input.
  */
-import { readManifests, stateFromManifests, formatManifestError } from '../cluster/index.js';
-import type { ExternalHost } from '../cluster/index.js';
+import { readManifests, stateFromManifests } from '../manifests/index.js';
+import type { ExternalHost, ManifestObject } from '../manifests/index.js';
 import { clusterPolicyWarnings } from '../policy/index.js';
 import type { ClusterPolicyWarning, ClusterState } from '../policy/index.js';
-import { formatSuiteError, loadSuiteFiles } from '../suite/index.js';
+import { formatProblem } from '../shared/index.js';
+import { loadSuiteFiles } from '../suite/index.js';
 import type { Suite } from '../suite/index.js';
 import type { CommandContext } from './command.js';
 
@@ -17,7 +18,7 @@ export async function loadSuites(
 ): Promise<Suite[] | undefined> {
   const { suites, errors } = await loadSuiteFiles(paths, { cwd: context.cwd });
   if (errors.length > 0) {
-    for (const error of errors) context.stderr.write(`${formatSuiteError(error)}\n`);
+    for (const error of errors) context.stderr.write(`${formatProblem(error)}\n`);
     context.stderr.write(
       `netpol-assert: ${plural(errors.length, 'problem')} in the suites; nothing was run\n`,
     );
@@ -31,15 +32,23 @@ export interface LoadedState {
   readonly externalHosts: readonly ExternalHost[];
 }
 
+/**
+ * The manifests in `paths`, with `more` objects alongside (the recipe packs `predict`
+ * runs), which may still be loading while the files are read.
+ */
 export async function loadState(
   paths: readonly string[],
   context: CommandContext,
+  more: readonly ManifestObject[] | Promise<readonly ManifestObject[]> = [],
 ): Promise<LoadedState | undefined> {
-  const read = await readManifests(paths.map((p) => resolveFrom(context.cwd, p)));
-  const built = read.errors.length === 0 ? stateFromManifests(read.objects) : undefined;
+  const [read, added] = await Promise.all([
+    readManifests(paths.map((p) => resolveFrom(context.cwd, p))),
+    more,
+  ]);
+  const built = read.errors.length === 0 ? stateFromManifests([...read.objects, ...added]) : undefined;
   const errors = [...read.errors, ...(built?.errors ?? [])];
   if (errors.length > 0 || !built) {
-    for (const error of errors) context.stderr.write(`${formatManifestError(error)}\n`);
+    for (const error of errors) context.stderr.write(`${formatProblem(error)}\n`);
     context.stderr.write(
       `netpol-assert: ${plural(errors.length, 'problem')} in the manifests; nothing was run\n`,
     );

@@ -1,6 +1,6 @@
 /**
  * `netpol-assert lab up -f DIR [--cni MODE] [--nodes N] [--name NAME] | apply -f DIR | status | down`:
- * the embedded cluster (interface.md §3). Progress goes to stderr; stdout gets what a
+ * the embedded cluster (docs/contract.md §3). Progress goes to stderr; stdout gets what a
  * script wants: the kubeconfig path after `up`, the tables of `status`. The lab's code
  * (and the Kubernetes client) loads when a lab command runs, not with the command line.
  */
@@ -8,9 +8,11 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext, CommandFactory } from './command.js';
 import { ExitCode } from './exit-codes.js';
 import type { ExitCodeValue } from './exit-codes.js';
-import { DEFAULT_LAB_NAME } from '../lab/supervisor/lab-paths.js';
-import type { LabFailure } from '../lab/lifecycle/index.js';
-import type * as LabLifecycle from '../lab/lifecycle/index.js';
+import { assertNever } from '../shared/index.js';
+import { formatProblem } from '../shared/index.js';
+// The lab's operations load its code when they are called (src/lab/index.ts).
+import { DEFAULT_LAB_NAME, labApply, labDown, labStatus, labUp, renderLabStatus } from '../lab/index.js';
+import type { LabFailure } from '../lab/index.js';
 
 interface LabOptions {
   name: string;
@@ -85,7 +87,6 @@ function upCommand(
           describe: 'folder with etcd and kube-apiserver (searched first)',
         }) as never,
     handler: async (args) => {
-      const { labUp } = await lab();
       const result = await labUp({
         lab: args.name,
         manifests: args.filename ?? [],
@@ -120,7 +121,6 @@ function applyCommand(
         describe: 'manifests to apply (files or folders)',
       }) as never,
     handler: async (args) => {
-      const { labApply } = await lab();
       const result = await labApply({
         lab: args.name,
         manifests: args.filename,
@@ -144,7 +144,6 @@ function statusCommand(
     command: 'status',
     describe: "show the lab's nodes, pods with their addresses, and cni mode",
     handler: async (args) => {
-      const { labStatus, renderLabStatus } = await lab();
       const result = await labStatus({ lab: args.name });
       if (!result.ok) return setExit(reportFailure(result, context));
       context.stdout.write(renderLabStatus(result));
@@ -161,7 +160,6 @@ function downCommand(
     command: 'down',
     describe: 'stop the lab and remove everything it made (also after a crash)',
     handler: async (args) => {
-      const { labDown } = await lab();
       const result = await labDown({ lab: args.name, progress: progressTo(context) });
       if (!result.ok) return setExit(reportFailure(result, context));
       const { dataPlane } = result;
@@ -175,10 +173,6 @@ function downCommand(
   };
 }
 
-function lab(): Promise<typeof LabLifecycle> {
-  return import('../lab/lifecycle/index.js');
-}
-
 function progressTo(context: CommandContext): (message: string) => void {
   return (message) => context.stderr.write(`lab: ${message}\n`);
 }
@@ -188,14 +182,13 @@ function reportFailure(failure: LabFailure, context: CommandContext): ExitCodeVa
     case 'bad-input':
       for (const problem of failure.problems) context.stderr.write(`netpol-assert lab: ${problem}\n`);
       return ExitCode.badInput;
+    case 'bad-manifests':
+      for (const problem of failure.problems) context.stderr.write(`${formatProblem(problem)}\n`);
+      return ExitCode.badInput;
     case 'unavailable':
       context.stderr.write(`netpol-assert lab: ${failure.message}\n`);
       return ExitCode.clusterUnusable;
     default:
-      return unreachable(failure);
+      return assertNever(failure);
   }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected lab failure ${JSON.stringify(value)}`);
 }

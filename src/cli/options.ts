@@ -1,13 +1,12 @@
 /** Option groups shared by several commands (nx's `with…Options` builders). */
 import type { Argv } from 'yargs';
 // Straight from its file, not the folder's index: --help and --version need no YAML parser.
-import { DEFAULT_AGENT_IMAGE } from '../cluster/agent-image.js';
-
-export const REPORTER_NAMES = ['pretty', 'tap', 'junit', 'github', 'json'] as const;
-export type ReporterChoice = (typeof REPORTER_NAMES)[number];
+import { DEFAULT_AGENT_IMAGE } from '../shared/index.js';
+import { REPORTER_NAMES } from '../report/index.js';
+import type { ReporterName } from '../report/index.js';
 
 export interface ReportOptions {
-  reporter?: ReporterChoice[];
+  reporter?: ReporterName[];
   junit?: string;
   json?: string;
   color?: boolean;

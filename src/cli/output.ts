@@ -1,22 +1,71 @@
-/** Writing a run's reports: the chosen reporters on stdout, --junit and --json to files. */
+/**
+ * Writing a run's reports: the chosen reporters on stdout, --junit and --json to files.
+ * A single stdout reporter that reads top to bottom (pretty, tap) is written as the run
+ * goes, each assertion as it is judged; the text is the same as written whole.
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createReporter, exitCodeFor } from '../report/index.js';
-import type { ReporterName } from '../report/index.js';
-import type { RunResult } from '../probe/index.js';
+import type { ReporterName, ReportStream } from '../report/index.js';
+import type { RunProgress, RunResult } from '../run/index.js';
 import type { CommandContext } from './command.js';
 import type { ReportOptions } from './options.js';
 
-/** Prints the reports and returns the exit code the run deserves. */
-export async function writeReports(
+/** The reports of one run, started before it so they can follow it. */
+export interface RunReports {
+  /** Hand this to the run: it writes the stdout report as assertions are judged. */
+  readonly progress: RunProgress;
+  /** Writes what is left of the reports and the files; resolves to the exit code the run deserves. */
+  finish(run: RunResult): Promise<number>;
+  /** The run stopped before its end: closes a report already under way (TAP's `Bail out!`). */
+  abandon(reason: string): void;
+}
+
+export function startReports(options: ReportOptions, context: CommandContext): RunReports {
+  const color = options.color ?? context.isTTY;
+  const reporters = stdoutReporters(options, context).map((name) => createReporter(name, { color }));
+  // One report at a time on stdout: two written as the run goes would interleave.
+  const [only] = reporters;
+  const follower = reporters.length === 1 ? only?.stream?.bind(only) : undefined;
+  let stream: ReportStream | undefined;
+  const progress: RunProgress =
+    follower === undefined
+      ? {}
+      : {
+          onPlan(outline) {
+            stream = follower(outline);
+            context.stdout.write(stream.head);
+          },
+          onAssertion: (result, position) =>
+            void context.stdout.write(stream?.onAssertion(result, position) ?? ''),
+          onSuite: (result, index) => void context.stdout.write(stream?.onSuite(result, index) ?? ''),
+        };
+  return {
+    progress,
+    async finish(run) {
+      if (stream !== undefined) context.stdout.write(ensureNewline(stream.end(run)));
+      else for (const reporter of reporters) context.stdout.write(ensureNewline(reporter.render(run)));
+      stream = undefined;
+      await writeFiles(run, options, context);
+      return exitCodeFor(run);
+    },
+    abandon(reason) {
+      if (stream !== undefined) context.stdout.write(stream.bail(reason));
+      stream = undefined;
+    },
+  };
+}
+
+/** Prints the reports of a run that is over and returns the exit code it deserves. */
+export function writeReports(
   run: RunResult,
   options: ReportOptions,
   context: CommandContext,
 ): Promise<number> {
-  const color = options.color ?? context.isTTY;
-  for (const name of stdoutReporters(options, context)) {
-    context.stdout.write(ensureNewline(createReporter(name, { color }).render(run)));
-  }
+  return startReports(options, context).finish(run);
+}
+
+async function writeFiles(run: RunResult, options: ReportOptions, context: CommandContext): Promise<void> {
   const files: [string | undefined, ReporterName][] = [
     [options.junit, 'junit'],
     [options.json, 'json'],
@@ -27,7 +76,6 @@ export async function writeReports(
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, ensureNewline(createReporter(name).render(run)));
   }
-  return exitCodeFor(run);
 }
 
 /** The contract: pretty on a TTY, tap otherwise, unless --reporter says. */

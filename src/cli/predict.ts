@@ -1,25 +1,39 @@
-/** What `predict` does: suites and manifests in, the model's verdicts out as reports. */
+/**
+ * What `predict` does: suites and manifests in, the model's verdicts out as reports. The
+ * suites are made as `run` makes them (suites-to-run.ts): the recipe packs they name are
+ * read with the manifests, and their assertions join the suites that name them.
+ */
+import { planProbes } from '../plan/index.js';
+import { predict } from '../run/index.js';
 import type { CommandContext } from './command.js';
 import { ExitCode } from './exit-codes.js';
 import { loadState, loadSuites } from './inputs.js';
-import { applyGeneration } from './generation.js';
-import { writeReports } from './output.js';
+import { startReports } from './output.js';
 import type { PredictArgs } from './predict-command.js';
-import { planProbes, predict } from '../probe/index.js';
-import { renderVerdict } from '../report/index.js';
+import { loadNamedRecipes, suitesToRun } from './suites-to-run.js';
 
 export async function runPredict(args: PredictArgs, context: CommandContext): Promise<number> {
-  const [suites, loaded] = await Promise.all([
-    loadSuites(args.paths, context),
-    loadState(args.state, context),
+  // Suites and manifests are read side by side, so the problems of both are reported at once.
+  const suitesLoading = loadSuites(args.paths, context);
+  const packsLoading = suitesLoading.then((suites) =>
+    suites ? loadNamedRecipes(suites, context) : undefined,
+  );
+  const [suites, packs, loaded] = await Promise.all([
+    suitesLoading,
+    packsLoading,
+    loadState(
+      args.state,
+      context,
+      packsLoading.then((named) => (named ?? []).flatMap((pack) => pack.manifests)),
+    ),
   ]);
-  if (!suites || !loaded) return ExitCode.badInput;
-  const merged = applyGeneration(suites, loaded.state, args, context, true);
-  if (!merged) return ExitCode.badInput;
-  const plan = planProbes(merged, loaded.state);
-  const result = predict(plan, loaded.state, {
+  if (!suites || !packs || !loaded) return ExitCode.badInput;
+  const planned = await suitesToRun(suites, packs, args, context, { state: async () => loaded.state });
+  if (!planned) return ExitCode.badInput;
+  const reports = startReports(args, context);
+  const result = predict(planProbes(planned, loaded.state), loaded.state, {
     target: `--state ${args.state.join(' ')}`,
-    explain: (verdict) => renderVerdict(verdict, loaded.state),
+    progress: reports.progress,
   });
-  return writeReports(result, args, context);
+  return reports.finish(result);
 }

@@ -1,6 +1,7 @@
 /** What `recipes list` and `recipes show` do, and the packs every recipes command loads: offline. */
 import { listRecipeIds, loadRecipe, resolveRecipeId } from '../recipes/packs.js';
 import type { RecipePack } from '../recipes/packs.js';
+import { formatProblem } from '../shared/index.js';
 import { formatDestination, formatEndpoint } from '../suite/index.js';
 import type { CommandContext } from './command.js';
 import { ExitCode } from './exit-codes.js';
@@ -43,7 +44,7 @@ export async function loadPacks(
   const unique = [...new Set(ids.map(([, id]) => id ?? ''))];
   const loads = await Promise.all(unique.map((id) => loadRecipe(id)));
   const problems = loads.flatMap((load) => (load.ok ? [] : load.problems));
-  for (const problem of problems) context.stderr.write(`${problem}\n`);
+  for (const problem of problems) context.stderr.write(`${formatProblem(problem)}\n`);
   return problems.length > 0 ? undefined : loads.flatMap((load) => (load.ok ? [load.pack] : []));
 }
 

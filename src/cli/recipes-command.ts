@@ -1,6 +1,6 @@
 /**
  * `netpol-assert recipes list | show ID | run [ID...] [--repeat N]`: the Kubernetes
- * Network Policy Recipes as regression packs (interface.md §2). `run` applies each pack
+ * Network Policy Recipes as regression packs (docs/contract.md §2). `run` applies each pack
  * in namespaces of its own, runs its suite through the agent and deletes the namespaces;
  * with `--repeat N` it prints the seed study's ✓/❌/~ matrix instead of a report.
  * `list` and `show` load the packs only (recipe-packs.ts); `run` loads the Kubernetes

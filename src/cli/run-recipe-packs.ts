@@ -1,7 +1,7 @@
 /** What `recipes run` does: apply packs, run their suites through the agent, delete them again. */
+import { connectCluster } from './connect-cluster.js';
 import { exitForFailure } from './exit-for-failure.js';
-import { allPassed, matrixOf, packTargetFor, renderMatrix, runRecipes } from '../recipes/index.js';
-import { renderVerdict } from '../report/index.js';
+import { allPassed, matrixOf, renderMatrix, runRecipes } from '../recipes/index.js';
 import type { CommandContext } from './command.js';
 import { ExitCode } from './exit-codes.js';
 import { abortOnSignals } from './interrupt.js';
@@ -32,7 +32,7 @@ export async function runRecipePacks(args: RunRecipesArgs, context: CommandConte
   );
   const log = (line: string): void => void context.stderr.write(`netpol-assert: ${line}\n`);
   try {
-    const target = packTargetFor(args);
+    const target = connectCluster(args);
     interrupt.signal.addEventListener('abort', () => target.cluster.closeOpenExecs(), { once: true });
     const outcome = await runRecipes(
       packs.map((pack) => pack.id),
@@ -42,7 +42,6 @@ export async function runRecipePacks(args: RunRecipesArgs, context: CommandConte
         keepAgent: args['keep-agent'],
         settleSeconds: args.settle,
         readyTimeoutMs: args['ready-timeout'] * 1000,
-        explain: renderVerdict,
         log,
       },
       {

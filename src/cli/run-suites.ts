@@ -1,63 +1,51 @@
 /** What `run` does: the suites (and the recipe packs they name) as real traffic, reported. */
+import { connectCluster } from './connect-cluster.js';
 import { exitForFailure } from './exit-for-failure.js';
 import { runLive } from '../probe/index.js';
-import { renderVerdict } from '../report/index.js';
 import type { CommandContext } from './command.js';
 import { ExitCode } from './exit-codes.js';
-import { applyGeneration, needsModel } from './generation.js';
 import { loadSuites } from './inputs.js';
-import {
-  loadSuiteRecipes,
-  newRunToken,
-  packTargetFor,
-  withPacksApplied,
-  withRecipeAssertions,
-} from '../recipes/index.js';
+import { newRunToken, withPacksApplied } from '../recipes/index.js';
 import { abortOnSignals } from './interrupt.js';
 import type { RunArgs } from './run-command.js';
-import { writeReports } from './output.js';
+import { startReports } from './output.js';
+import { loadNamedRecipes, suitesToRun } from './suites-to-run.js';
 
 export async function runSuites(args: RunArgs, context: CommandContext): Promise<number> {
   const suites = await loadSuites(args.paths, context);
   if (!suites) return ExitCode.badInput;
   // Recipe packs the suites name (`recipes: [...]`) run in namespaces of this run's own.
   const token = newRunToken();
-  const recipes = await loadSuiteRecipes(suites, { run: token });
-  if (!recipes.ok) {
-    for (const problem of recipes.problems) context.stderr.write(`${problem}\n`);
-    return ExitCode.badInput;
-  }
+  const packs = await loadNamedRecipes(suites, context, token);
+  if (!packs) return ExitCode.badInput;
   const interrupt = abortOnSignals((name) =>
     context.stderr.write(`netpol-assert: ${name}: stopping, removing what this run created...\n`),
   );
+  const reports = startReports(args, context);
   try {
-    const target = packTargetFor(args);
+    const target = connectCluster(args);
     const cluster = target.cluster;
     interrupt.signal.addEventListener('abort', () => cluster.closeOpenExecs(), { once: true });
     // Generated cases and contradictions come from the policies in force, before anything runs.
-    const merged = needsModel(suites, args)
-      ? applyGeneration(suites, (await cluster.snapshot()).state, args, context, false, {
-          // A cluster does not say which outside addresses answer: no generated case goes to one.
-          outsideHosts: [],
-        })
-      : suites;
-    if (!merged) return ExitCode.badInput;
+    const planned = await suitesToRun(suites, packs, args, context, {
+      state: async () => (await cluster.snapshot()).state,
+      live: { outsideHosts: target.labSocket !== undefined },
+    });
+    if (!planned) return ExitCode.badInput;
     const live = {
       image: args.image,
       keepAgent: args['keep-agent'],
       settleSeconds: args.settle,
       readyTimeoutMs: args['ready-timeout'] * 1000,
-      explain: renderVerdict,
       log: (line: string) => void context.stderr.write(`netpol-assert: ${line}\n`),
+      progress: reports.progress,
     };
-    const withRecipes = withRecipeAssertions(merged, recipes.packs, {
-      outsideHosts: target.labSocket !== undefined,
-    });
-    const result = await withPacksApplied(recipes.packs, token, target, live, interrupt.signal, () =>
-      runLive(withRecipes, cluster, live, interrupt.signal),
+    const result = await withPacksApplied(packs, token, target, live, interrupt.signal, () =>
+      runLive(planned, cluster, live, interrupt.signal),
     );
-    return await writeReports(result, args, context);
+    return await reports.finish(result);
   } catch (error) {
+    reports.abandon(error instanceof Error ? error.message : String(error));
     return exitForFailure(error, context);
   } finally {
     interrupt.dispose();

@@ -1,25 +1,14 @@
 /**
- * The cluster that manifests describe, offline: reading manifest files into a
- * ClusterState. Nothing here loads the Kubernetes client, so `predict`, `explain` and
- * `generate --state` start quickly; a live cluster is `./live.js`.
+ * A live cluster through its kubeconfig (@kubernetes/client-node), and the objects a run
+ * creates there. Loading the client costs about a second: only commands that talk to a
+ * cluster import this folder, and they import it when they run. Manifests read offline
+ * into a cluster state are src/manifests.
  */
-
-// Reading manifest files into positioned objects, and their errors.
-export { readManifests } from './manifests.js';
-export type { ReadManifests } from './manifests.js';
-export { parseManifests } from './parse-manifests.js';
-export type { ParsedManifests } from './parse-manifests.js';
-export { formatFieldPath, formatManifestError } from './manifest-object.js';
-export type { FieldPath, ManifestError, ManifestErrorCode, ManifestObject } from './manifest-object.js';
-
-// The cluster state that manifests describe, with the lab's outside hosts.
-export { stateFromManifests } from './state-from-manifests.js';
-export type { StateFromManifests, StateOptions } from './state-from-manifests.js';
-export type { ExternalHost } from './external-host.js';
-export { NAMESPACE_NAME_LABEL } from './read-namespace.js';
-export { HOSTNAME_LABEL } from './read-node.js';
-export { PINNED_IP_ANNOTATION } from './pod-template.js';
-
-// Stable synthetic addresses, shared with the lab.
-export { allocateStableAddresses, NODE_POOL, POD_POOL } from './synthetic-ip.js';
-export type { AddressPool, Allocation } from './synthetic-ip.js';
+export { ClusterUnavailableError, KubeCluster } from './kube-cluster.js';
+export type { KubeClusterOptions } from './kube-cluster.js';
+export { agentObjects, AGENT_NAME, runPodManifest } from './run-manifests.js';
+// Objects between the client's models and their wire (JSON) form, as the lab applies and reads them.
+export { fromWireObject, toWireObject } from './wire-object.js';
+// Pods waiting on an image that cannot be pulled: a run stops at once (exit 3).
+export { IMAGE_PULL_FAILURES, imagePullFailures, imagePullProblem } from './image-pull-failure.js';
+export type { ImagePullFailure, ImagePullFailureReason } from './image-pull-failure.js';

@@ -14,7 +14,7 @@ import {
   type V1Pod,
   type V1Status,
 } from '@kubernetes/client-node';
-import type { Namespace } from '../policy/cluster.js';
+import type { Namespace } from '../policy/index.js';
 import {
   AGENT_NAMESPACE,
   RUN_LABEL,
@@ -24,16 +24,18 @@ import {
   type LivePod,
   type ProbeCluster,
   type RunPodSpec,
-} from '../probe/probe-cluster.js';
+} from '../probe/index.js';
 import { imagePullFailures, imagePullProblem } from './image-pull-failure.js';
-import type { ManifestObject } from './manifest-object.js';
-import { stateFromManifests } from './state-from-manifests.js';
+import { stateFromManifests } from '../manifests/index.js';
+import type { ManifestObject } from '../manifests/index.js';
 import { toWireObject } from './wire-object.js';
 import { agentObjects, AGENT_NAME, runPodManifest } from './run-manifests.js';
 
 export interface KubeClusterOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
+  /** What to check when the kubeconfig cannot be read, e.g. whether the lab that wrote it is up. */
+  readonly unreadableHint?: string;
 }
 
 /** The cluster could not be used: exit code 3, with what was tried. */
@@ -51,12 +53,13 @@ export class KubeCluster implements ProbeCluster {
   private readonly exec: Exec;
   private readonly openExecs = new Set<{ close(): void }>();
 
-  constructor(private readonly config: KubeConfig) {
-    this.name = config.getCurrentContext();
-    this.core = config.makeApiClient(CoreV1Api);
-    this.apps = config.makeApiClient(AppsV1Api);
-    this.networking = config.makeApiClient(NetworkingV1Api);
-    this.exec = new Exec(config);
+  /** `kubeConfig` is what the cluster was reached with: recipe packs apply their objects through it. */
+  constructor(readonly kubeConfig: KubeConfig) {
+    this.name = kubeConfig.getCurrentContext();
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
+    this.exec = new Exec(kubeConfig);
   }
 
   /** kubectl's rules: --kubeconfig, else $KUBECONFIG, else ~/.kube/config; --context else current. */
@@ -67,7 +70,10 @@ export class KubeCluster implements ProbeCluster {
       else config.loadFromDefault();
       if (options.context) config.setCurrentContext(options.context);
     } catch (error) {
-      throw new ClusterUnavailableError(`cannot load the kubeconfig: ${messageOf(error)}`, { cause: error });
+      const hint = options.unreadableHint ? ` (${options.unreadableHint})` : '';
+      throw new ClusterUnavailableError(`cannot load the kubeconfig${hint}: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
     if (!config.getCurrentCluster()) {
       throw new ClusterUnavailableError(
@@ -420,5 +426,9 @@ function statusOf(error: unknown): number | undefined {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  // An exec's WebSocket fails with an ErrorEvent, not an Error: its message says why.
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
+    return error.message;
+  return String(error);
 }

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import type { V1DaemonSet, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { fromWireObject } from './wire-object.js';
-import { DEFAULT_AGENT_IMAGE } from './agent-image.js';
-import { AGENT_NAMESPACE, RUN_LABEL, type RunPodSpec } from '../probe/probe-cluster.js';
+import { DEFAULT_AGENT_IMAGE } from '../shared/index.js';
+import { AGENT_NAMESPACE, RUN_LABEL, type RunPodSpec } from '../probe/index.js';
 
 export const AGENT_NAME = 'netpol-assert-agent';
 export const AGENT_MANIFEST = new URL('../../agent/manifests/agent.yaml', import.meta.url);

@@ -3,7 +3,7 @@
  * ports. Positive cases from pods the policy does not select, and, for egress, to an
  * outside address (for ingress from one, with `addressSources`).
  */
-import type { EndpointSpec } from '../suite/types.js';
+import type { EndpointSpec } from '../suite/index.js';
 import type { PolicyContext, RuleContext } from './case-context.js';
 import { fitOtherSide, makeCase, orient, portTarget, rulePlace } from './case-context.js';
 import type { GeneratedCase } from './generated-case.js';

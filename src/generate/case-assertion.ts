@@ -1,5 +1,5 @@
 /** A generated case as a suite assertion, once the model has said what to expect. */
-import type { Assertion, Expectation, SourceLocation } from '../suite/types.js';
+import type { Assertion, Expectation, SourceLocation } from '../suite/index.js';
 import type { GeneratedCase } from './generated-case.js';
 
 /** What the assertion takes from where it lands: the suite's defaults and a location for reports. */

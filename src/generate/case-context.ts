@@ -3,7 +3,7 @@
  * cluster; and how a family turns "the policy's pods" and "the other side" into a case.
  */
 import type { Direction, NetworkPolicy, Pod, Rule } from '../policy/index.js';
-import type { EndpointSpec } from '../suite/types.js';
+import type { EndpointSpec } from '../suite/index.js';
 import type { ClusterView } from './cluster-view.js';
 import type { GeneratedCase, GenerateOptions, PortChoice } from './generated-case.js';
 import { fitEndpoint } from './narrow-endpoint.js';

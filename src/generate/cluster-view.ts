@@ -3,10 +3,12 @@
  * suites do not depend on manifest order, and endpoints resolved the way the planner
  * resolves them (existing objects only: a spec that matches nothing gets a probe pod).
  */
-import type { ClusterState, Labels, Namespace, Pod } from '../policy/cluster.js';
-import { labelsSatisfying, matchesSelector, NAMESPACE_NAME_LABEL, normalizeIp } from '../policy/index.js';
-import { assertNever } from '../policy/never.js';
-import type { EndpointSpec, NamespaceSpec, PodSpec } from '../suite/types.js';
+import type { ClusterState, Labels, Namespace, Pod } from '../policy/index.js';
+import { labelsSatisfying, matchesSelector } from '../policy/index.js';
+import { normalizeIp } from '../shared/index.js';
+import { NAMESPACE_NAME_LABEL } from '../shared/index.js';
+import { assertNever } from '../shared/index.js';
+import type { EndpointSpec, NamespaceSpec, PodSpec } from '../suite/index.js';
 
 export class ClusterView {
   /** Sorted by name; labels include `kubernetes.io/metadata.name`, as policies see them. */

@@ -5,8 +5,8 @@
  * tags. Written through the yaml Document API, so quoting is always right.
  */
 import { Document, isMap, isSeq } from 'yaml';
-import { formatEndpoint } from '../suite/format-endpoint.js';
-import type { Assertion } from '../suite/types.js';
+import { formatEndpoint } from '../suite/index.js';
+import type { Assertion } from '../suite/index.js';
 
 export interface GeneratedSuiteOptions {
   /** metadata.name: lowercase letters, digits, `-` and `.`. */

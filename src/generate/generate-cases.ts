@@ -4,7 +4,7 @@
  * earlier one of the same polarity does is folded into it (its tags added).
  */
 import type { ClusterState, Direction, NetworkPolicy } from '../policy/index.js';
-import { formatDestination, formatEndpoint } from '../suite/format-endpoint.js';
+import { formatDestination, formatEndpoint } from '../suite/index.js';
 import { anyPeerCases } from './any-peer-cases.js';
 import type { RuleContext } from './case-context.js';
 import { DEFAULT_OPTIONS, policyContext } from './case-context.js';

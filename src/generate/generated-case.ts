@@ -1,7 +1,7 @@
 /** A generated case before the model judges it: what to probe, why, and under which tags. */
-import type { Protocol } from '../policy/cluster.js';
-import type { Direction, PolicyRef } from '../policy/policy.js';
-import type { EndpointSpec, PortSpec } from '../suite/types.js';
+import type { Protocol } from '../policy/index.js';
+import type { Direction, PolicyRef } from '../policy/index.js';
+import type { EndpointSpec, PortSpec } from '../suite/index.js';
 import type { FeatureTag } from './tags.js';
 
 export interface GeneratedCase {

@@ -4,9 +4,9 @@
  * treat differently) is narrowed, a step at a time: to one namespace, then to the
  * labels of one pod, then to that pod by name.
  */
-import type { Labels, Pod } from '../policy/cluster.js';
-import { formatEndpoint } from '../suite/format-endpoint.js';
-import type { EndpointSpec, PodSpec } from '../suite/types.js';
+import type { Labels, Pod } from '../policy/index.js';
+import { formatEndpoint } from '../suite/index.js';
+import type { EndpointSpec, PodSpec } from '../suite/index.js';
 import type { ClusterView } from './cluster-view.js';
 import { podsEndpoint, sortedSelector } from './peer-endpoint.js';
 

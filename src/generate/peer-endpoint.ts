@@ -3,11 +3,11 @@
  * and the namespaces a peer does not admit. Selectors are written with their
  * matchLabels in key order, so a suite written out and read back plans the same pods.
  */
-import type { Namespace } from '../policy/cluster.js';
+import type { Namespace } from '../policy/index.js';
 import type { LabelSelector, NamespaceMatcher, NetworkPolicy, Peer, PodMatcher } from '../policy/index.js';
 import { isEmptySelector, labelsSatisfying, matchesSelector } from '../policy/index.js';
-import { assertNever } from '../policy/never.js';
-import type { EndpointSpec, NamespaceSpec, PodSpec } from '../suite/types.js';
+import { assertNever } from '../shared/index.js';
+import type { EndpointSpec, NamespaceSpec, PodSpec } from '../suite/index.js';
 import type { ClusterView } from './cluster-view.js';
 import { nearMisses } from './invert-selector.js';
 import type { FeatureTag } from './tags.js';

@@ -4,8 +4,8 @@
  * documentation addresses (where the lab's outside hosts live); an address a pod or node of the cluster uses is never
  * picked, since it would stand for that pod or node rather than an outside host.
  */
-import type { Cidr } from '../policy/index.js';
-import { cidrContains, firstHostAddress, formatIp, parseCidr, parseIp } from '../policy/index.js';
+import type { Cidr } from '../shared/index.js';
+import { cidrContains, firstHostAddress, formatIp, parseCidr, parseIp } from '../shared/index.js';
 import type { ClusterView } from './cluster-view.js';
 
 const DOCUMENTATION: Readonly<Record<4 | 6, readonly string[]>> = {

@@ -4,8 +4,8 @@
  * does not admit, pods that just miss its pod selector in a namespace it does, and both.
  * cyclonus `pkg/generator/peerscases.go`, turned from policies to probe.
  */
-import { formatNamespace, formatPods } from '../suite/format-endpoint.js';
-import type { NamespaceSpec, PodSpec } from '../suite/types.js';
+import { formatNamespace, formatPods } from '../suite/index.js';
+import type { NamespaceSpec, PodSpec } from '../suite/index.js';
 import type { RuleContext } from './case-context.js';
 import { fitOtherSide, makeCase, orient, peerPlace, portTarget } from './case-context.js';
 import type { GeneratedCase } from './generated-case.js';

@@ -4,7 +4,7 @@
  * on a port no entry lists. The other side is the rule's first peer, as its positive
  * case has it.
  */
-import type { EndpointSpec } from '../suite/types.js';
+import type { EndpointSpec } from '../suite/index.js';
 import type { RuleContext } from './case-context.js';
 import { fitOtherSide, makeCase, orient, portTarget, rulePlace } from './case-context.js';
 import type { GeneratedCase, PortChoice } from './generated-case.js';

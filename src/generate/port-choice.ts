@@ -3,9 +3,9 @@
  * one that no entry admits. Named ports and "every port" are resolved the way the
  * planner will: on the pods the destination stands for.
  */
-import type { ContainerPort, Pod, Protocol } from '../policy/cluster.js';
+import type { ContainerPort, Pod, Protocol } from '../policy/index.js';
 import type { PortMatcher, PortRule } from '../policy/index.js';
-import { assertNever } from '../policy/never.js';
+import { assertNever } from '../shared/index.js';
 import type { PortChoice } from './generated-case.js';
 import type { FeatureTag } from './tags.js';
 

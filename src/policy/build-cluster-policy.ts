@@ -6,7 +6,7 @@
  * The API types: v1alpha2 ClusterNetworkPolicySpec, v1alpha1 AdminNetworkPolicySpec and
  * BaselineAdminNetworkPolicySpec (see cluster-policy.ts for the decision).
  */
-import { parseCidr } from './address.js';
+import { parseCidr } from '../shared/index.js';
 import type { Protocol } from './cluster.js';
 import type {
   ClusterAction,
@@ -25,7 +25,7 @@ import type { LabelSelectorManifest } from './manifest.js';
 import type { PodMatcher } from './policy.js';
 import { isEmptySelector, selectorFromManifest, selectorManifestProblems } from './selector.js';
 import type { LabelSelector } from './selector.js';
-import type { PolicyError, PolicyPath } from './validate-policy.js';
+import type { PolicyError, PolicyPath, ReportPolicyError } from './policy-error.js';
 
 export const CLUSTER_POLICY_GROUP = 'policy.networking.k8s.io';
 
@@ -84,14 +84,15 @@ export type BuildClusterPolicyResult =
   | { readonly ok: false; readonly errors: readonly PolicyError[] };
 
 type Json = Readonly<Record<string, unknown>>;
-type Report = (path: PolicyPath, message: string) => void;
+type Report = ReportPolicyError;
 
 export function buildClusterPolicy(object: Json): BuildClusterPolicyResult {
   const dialect = dialectOf(object.apiVersion, object.kind);
   const errors: PolicyError[] = [];
-  const report: Report = (path, message) => void errors.push({ path, message });
+  const report: Report = (code, path, message) => void errors.push({ code, path, message });
   if (dialect === undefined) {
     report(
+      'BAD_VALUE',
       ['apiVersion'],
       `${String(object.apiVersion)} ${String(object.kind)} is not a kind the model reads`,
     );
@@ -100,7 +101,7 @@ export function buildClusterPolicy(object: Json): BuildClusterPolicyResult {
   const name = readName(object.metadata, dialect, report);
   const spec = isRecord(object.spec) ? object.spec : undefined;
   if (spec === undefined) {
-    report(['spec'], 'is required');
+    report('MISSING_FIELD', ['spec'], 'is required');
     return { ok: false, errors };
   }
   const tier = readTier(spec, dialect, report);
@@ -139,9 +140,10 @@ function isSet(value: unknown): boolean {
 /** BANP: "Only one baseline admin network policy with metadata.name="default" can be created". */
 function readName(metadata: unknown, dialect: Dialect, report: Report): string {
   const name = isRecord(metadata) && typeof metadata.name === 'string' ? metadata.name : '';
-  if (name === '') report(['metadata', 'name'], 'is required');
+  if (name === '') report('MISSING_FIELD', ['metadata', 'name'], 'is required');
   else if (dialect.kind === 'BaselineAdminNetworkPolicy' && name !== 'default')
     report(
+      'BAD_VALUE',
       ['metadata', 'name'],
       `must be "default": only one BaselineAdminNetworkPolicy, named default, can exist (got "${name}")`,
     );
@@ -152,29 +154,39 @@ function readName(metadata: unknown, dialect: Dialect, report: Report): string {
 function readTier(spec: Json, dialect: Dialect, report: Report): ClusterTier | undefined {
   if (dialect.kind === 'AdminNetworkPolicy') return 'Admin';
   if (dialect.kind === 'BaselineAdminNetworkPolicy') return 'Baseline';
-  if (!isSet(spec.tier)) return void report(['spec', 'tier'], 'is required: Admin or Baseline');
+  if (!isSet(spec.tier))
+    return void report('MISSING_FIELD', ['spec', 'tier'], 'is required: Admin or Baseline');
   if (spec.tier === 'Admin' || spec.tier === 'Baseline') return spec.tier;
-  return void report(['spec', 'tier'], `"${String(spec.tier)}" is not a tier: expected Admin or Baseline`);
+  return void report(
+    'BAD_VALUE',
+    ['spec', 'tier'],
+    `"${String(spec.tier)}" is not a tier: expected Admin or Baseline`,
+  );
 }
 
 /** Minimum=0, Maximum=1000; a BANP has no priority and ignores one. */
 function readPriority(spec: Json, dialect: Dialect, report: Report): number | undefined {
   if (dialect.kind === 'BaselineAdminNetworkPolicy') return undefined;
   const path = ['spec', 'priority'];
-  if (!isSet(spec.priority)) return void report(path, 'is required: an integer from 0 to 1000');
+  if (!isSet(spec.priority))
+    return void report('MISSING_FIELD', path, 'is required: an integer from 0 to 1000');
   const priority = spec.priority;
   if (typeof priority !== 'number' || !Number.isInteger(priority))
-    return void report(path, `${JSON.stringify(priority)} is not an integer from 0 to 1000`);
+    return void report('BAD_TYPE', path, `${JSON.stringify(priority)} is not an integer from 0 to 1000`);
   if (priority < 0 || priority > 1000)
-    return void report(path, `${priority} is out of range: expected 0 to 1000 (lower is evaluated first)`);
+    return void report(
+      'BAD_VALUE',
+      path,
+      `${priority} is out of range: expected 0 to 1000 (lower is evaluated first)`,
+    );
   return priority;
 }
 
 function readSelector(value: unknown, path: PolicyPath, report: Report): LabelSelector | undefined {
   if (!isRecord(value))
-    return void report(path, 'must be a label selector (matchLabels and/or matchExpressions)');
+    return void report('BAD_TYPE', path, 'must be a label selector (matchLabels and/or matchExpressions)');
   const problems = selectorManifestProblems(value as LabelSelectorManifest);
-  for (const problem of problems) report([...path, ...problem.path], problem.message);
+  for (const problem of problems) report(problem.code, [...path, ...problem.path], problem.message);
   return problems.length === 0 ? selectorFromManifest(value as LabelSelectorManifest) : undefined;
 }
 
@@ -195,13 +207,18 @@ function onlyField(
   report: Report,
 ): string | undefined {
   const expected = `exactly one of ${allowed.join(', ')}`;
-  if (!isRecord(value)) return void report(path, `must be ${what}: ${expected}`);
+  if (!isRecord(value)) return void report('BAD_TYPE', path, `must be ${what}: ${expected}`);
   const keys = Object.keys(value).filter((key) => isSet(value[key]));
   const unknown = keys.find((key) => !allowed.includes(key));
   if (unknown !== undefined)
-    return void report([...path, unknown], `"${unknown}" is not a field of ${what}: expected ${expected}`);
+    return void report(
+      'UNKNOWN_FIELD',
+      [...path, unknown],
+      `"${unknown}" is not a field of ${what}: expected ${expected}`,
+    );
   if (keys.length !== 1)
     return void report(
+      keys.length > 1 ? 'CONFLICT' : 'MISSING_FIELD',
       path,
       `${what} must set ${expected}${keys.length > 1 ? ` (got ${keys.join(', ')})` : ''}`,
     );
@@ -214,7 +231,7 @@ function readSubject(
   dialect: Dialect,
   report: Report,
 ): ClusterSubject | undefined {
-  if (!isSet(value)) return void report(path, 'is required: namespaces or pods');
+  if (!isSet(value)) return void report('MISSING_FIELD', path, 'is required: namespaces or pods');
   const field = onlyField(value, path, 'a subject', ['namespaces', 'pods'], report);
   if (field === undefined || !isRecord(value)) return undefined;
   return readPodsOrNamespaces(value, field, path, dialect, report);
@@ -234,11 +251,13 @@ function readPodsOrNamespaces(
   }
   const podsPath = [...path, 'pods'];
   const pods = value.pods;
-  if (!isRecord(pods)) return void report(podsPath, 'must be a map of namespaceSelector and podSelector');
+  if (!isRecord(pods))
+    return void report('BAD_TYPE', podsPath, 'must be a map of namespaceSelector and podSelector');
   // NamespacedPod: podSelector is required in both versions, namespaceSelector in v1alpha1 only.
-  if (!isSet(pods.podSelector)) return void report([...podsPath, 'podSelector'], 'is required');
+  if (!isSet(pods.podSelector))
+    return void report('MISSING_FIELD', [...podsPath, 'podSelector'], 'is required');
   if (!isSet(pods.namespaceSelector) && dialect.version === 'v1alpha1')
-    return void report([...podsPath, 'namespaceSelector'], 'is required');
+    return void report('MISSING_FIELD', [...podsPath, 'namespaceSelector'], 'is required');
   const namespaces = isSet(pods.namespaceSelector)
     ? readSelector(pods.namespaceSelector, [...podsPath, 'namespaceSelector'], report)
     : selectorFromManifest({});
@@ -266,7 +285,8 @@ function readRules<P extends ClusterEgressPeer>(
   const rules: BuiltRule<P>[] = [];
   list.forEach((item, index) => {
     const rulePath = [...path, index];
-    if (!isRecord(item)) return report(rulePath, 'must be a rule: action, and from/to, and optional ports');
+    if (!isRecord(item))
+      return report('BAD_TYPE', rulePath, 'must be a rule: action, and from/to, and optional ports');
     const name = readRuleName(item.name, [...rulePath, 'name'], report);
     const action = readAction(item.action, [...rulePath, 'action'], dialect, report);
     const peersKey = direction === 'ingress' ? 'from' : 'to';
@@ -299,22 +319,22 @@ function readList(
   required = false,
 ): readonly unknown[] {
   if (!isSet(value)) {
-    if (required) report(path, 'is required: at least one item');
+    if (required) report('MISSING_FIELD', path, 'is required: at least one item');
     return [];
   }
   if (!Array.isArray(value)) {
-    report(path, 'must be a list');
+    report('BAD_TYPE', path, 'must be a list');
     return [];
   }
-  if (value.length < min) report(path, `must have at least ${min} item${min === 1 ? '' : 's'}`);
-  if (value.length > max) report(path, `must have at most ${max} items (got ${value.length})`);
+  if (value.length < min) report('BAD_COUNT', path, `must have at least ${min} item${min === 1 ? '' : 's'}`);
+  if (value.length > max) report('BAD_COUNT', path, `must have at most ${max} items (got ${value.length})`);
   return value;
 }
 
 function readRuleName(value: unknown, path: PolicyPath, report: Report): string | undefined {
   if (!isSet(value)) return undefined;
-  if (typeof value !== 'string') return void report(path, 'must be a string');
-  if (value.length > 100) report(path, `must be at most 100 characters (got ${value.length})`);
+  if (typeof value !== 'string') return void report('BAD_TYPE', path, 'must be a string');
+  if (value.length > 100) report('BAD_VALUE', path, `must be at most 100 characters (got ${value.length})`);
   return value === '' ? undefined : value;
 }
 
@@ -325,10 +345,11 @@ function readAction(
   report: Report,
 ): ClusterAction | undefined {
   const expected = dialect.actions.join(', ');
-  if (!isSet(value)) return void report(path, `is required: ${expected}`);
+  if (!isSet(value)) return void report('MISSING_FIELD', path, `is required: ${expected}`);
   if (typeof value !== 'string' || !dialect.actions.includes(value)) {
     const hint = hintFor(value, dialect);
     return void report(
+      'BAD_VALUE',
       path,
       `"${String(value)}" is not an action of ${dialect.kind}: expected ${expected}${hint}`,
     );
@@ -354,7 +375,7 @@ function readIngressPeer(
   if (isRecord(value)) {
     const egressOnly = ['networks', 'nodes', 'domainNames'].find((key) => isSet(value[key]));
     if (egressOnly !== undefined)
-      return void report([...path, egressOnly], `${egressOnly} peers are for egress rules only`);
+      return void report('CONFLICT', [...path, egressOnly], `${egressOnly} peers are for egress rules only`);
   }
   const field = onlyField(value, path, 'an ingress peer', INGRESS_PEERS, report);
   if (field === undefined || !isRecord(value)) return undefined;
@@ -389,6 +410,7 @@ function readEgressPeer(
       names.forEach((name, i) => {
         if (typeof name !== 'string' || !DOMAIN_NAME.test(name))
           report(
+            'BAD_VALUE',
             [...fieldPath, i],
             `${JSON.stringify(name)} is not a domain name (a "*." prefix is the only wildcard)`,
           );
@@ -407,10 +429,10 @@ function readEgressPeer(
 
 /** CIDR: MaxLength=43 and `isCIDR(self)`. */
 function checkCidr(value: unknown, path: PolicyPath, report: Report): void {
-  if (typeof value !== 'string') return report(path, 'must be a CIDR string');
-  if (value.length > 43) return report(path, `"${value}" is longer than 43 characters`);
+  if (typeof value !== 'string') return report('BAD_TYPE', path, 'must be a CIDR string');
+  if (value.length > 43) return report('BAD_VALUE', path, `"${value}" is longer than 43 characters`);
   const parsed = parseCidr(value);
-  if (!parsed.ok) report(path, parsed.message);
+  if (!parsed.ok) report('BAD_VALUE', path, parsed.message);
 }
 
 /** v1alpha1 AdminNetworkPolicyPort: exactly one of portNumber, namedPort, portRange. */
@@ -461,10 +483,11 @@ function readV1alpha1Port(
   report: Report,
 ): ClusterPort | undefined {
   if (field === 'namedPort') {
-    if (typeof value !== 'string' || value === '') return void report(path, 'must be a container port name');
+    if (typeof value !== 'string' || value === '')
+      return void report('BAD_TYPE', path, 'must be a container port name');
     return { kind: 'named', name: value };
   }
-  if (!isRecord(value)) return void report(path, `must be a map`);
+  if (!isRecord(value)) return void report('BAD_TYPE', path, `must be a map`);
   // Protocol: "If not specified, this field defaults to TCP" (+kubebuilder:default=TCP).
   const protocol = readProtocol(value.protocol, [...path, 'protocol'], report);
   if (field === 'portNumber') {
@@ -478,7 +501,7 @@ function readV1alpha1Port(
 function readProtocol(value: unknown, path: PolicyPath, report: Report): Protocol | undefined {
   if (!isSet(value)) return 'TCP';
   if (PROTOCOLS.includes(value as Protocol)) return value as Protocol;
-  return void report(path, `"${String(value)}" is not a protocol: expected TCP, UDP or SCTP`);
+  return void report('BAD_VALUE', path, `"${String(value)}" is not a protocol: expected TCP, UDP or SCTP`);
 }
 
 function readPortNumber(
@@ -488,9 +511,15 @@ function readPortNumber(
   required: boolean,
 ): number | undefined {
   if (!isSet(value))
-    return required ? void report(path, 'is required: a port number from 1 to 65535') : undefined;
+    return required
+      ? void report('MISSING_FIELD', path, 'is required: a port number from 1 to 65535')
+      : undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535)
-    return void report(path, `${JSON.stringify(value)} is not a port number: expected 1 to 65535`);
+    return void report(
+      'BAD_VALUE',
+      path,
+      `${JSON.stringify(value)} is not a port number: expected 1 to 65535`,
+    );
   return value;
 }
 
@@ -510,6 +539,7 @@ function readRange(
   if (start === undefined || end === undefined) return undefined;
   if (strict ? start >= end : start > end)
     return void report(
+      'BAD_VALUE',
       [...path, 'end'],
       `must be greater than start (${start})${strict ? '' : ' or equal to it'}`,
     );
@@ -538,13 +568,14 @@ function readProtocolPort(
   report: Report,
 ): ClusterPort | undefined {
   if (field === 'destinationNamedPort') {
-    if (typeof value !== 'string' || value === '') return void report(path, 'must be a container port name');
+    if (typeof value !== 'string' || value === '')
+      return void report('BAD_TYPE', path, 'must be a container port name');
     return { kind: 'named', name: value };
   }
   const protocol = field.toUpperCase() as Protocol;
   // ClusterNetworkPolicyProtocolTCP/UDP/SCTP: MinProperties=1, so destinationPort is required.
   if (!isRecord(value) || !isSet(value.destinationPort))
-    return void report([...path, 'destinationPort'], 'is required: number or range');
+    return void report('MISSING_FIELD', [...path, 'destinationPort'], 'is required: number or range');
   const portPath = [...path, 'destinationPort'];
   const which = onlyField(value.destinationPort, portPath, 'a destination port', ['number', 'range'], report);
   if (which === undefined || !isRecord(value.destinationPort)) return undefined;
@@ -553,7 +584,8 @@ function readProtocolPort(
     return port === undefined ? undefined : { kind: 'number', protocol, port };
   }
   const rangeValue = value.destinationPort.range;
-  if (!isRecord(rangeValue)) return void report([...portPath, 'range'], 'must be a map of start and end');
+  if (!isRecord(rangeValue))
+    return void report('BAD_TYPE', [...portPath, 'range'], 'must be a map of start and end');
   const range = readRange(rangeValue, [...portPath, 'range'], report, true);
   return range && { kind: 'range', protocol, ...range };
 }
@@ -574,6 +606,7 @@ function checkNamedPortPeers(
     const named = rule.ports.kind === 'ports' ? rule.ports.ports.findIndex((p) => p.kind === 'named') : -1;
     if (addressPeer !== undefined && named !== -1)
       report(
+        'CONFLICT',
         [...path, portsKey, named],
         `a named port cannot be used with a ${addressPeer} peer: ${addressPeer} have no named ports`,
       );

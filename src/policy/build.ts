@@ -22,7 +22,7 @@ import type {
 } from './policy.js';
 import { isEmptySelector, selectorFromManifest } from './selector.js';
 import { validatePolicy } from './validate-policy.js';
-import type { PolicyError } from './validate-policy.js';
+import type { PolicyError } from './policy-error.js';
 
 export type BuildPolicyResult =
   | { readonly ok: true; readonly policy: NetworkPolicy }
@@ -52,9 +52,12 @@ export function buildPolicy(m: NetworkPolicyManifest, defaultNamespace = 'defaul
 
 /**
  * "If no policyTypes are specified on a NetworkPolicy then by default Ingress will always
- * be set and Egress will be set if the NetworkPolicy has any egress rules." The API
- * server's defaulting (SetDefaults_NetworkPolicySpec) tests `len(spec.Egress) != 0`, so
- * `egress: []` without policyTypes leaves egress alone, exactly as an absent key does.
+ * be set and Egress will be set if the NetworkPolicy has any egress rules." "Not
+ * specified" is the API server's: its defaulting (SetDefaults_NetworkPolicy in
+ * pkg/apis/networking/v1/defaults.go) tests `len(spec.PolicyTypes) == 0`, so
+ * `policyTypes: []` and null are defaulted as a missing key is; and it tests
+ * `len(spec.Egress) != 0`, so `egress: []` without policyTypes leaves egress alone,
+ * exactly as an absent key does.
  */
 export function policyTypes(m: NetworkPolicyManifest): {
   readonly ingress: boolean;

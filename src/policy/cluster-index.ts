@@ -2,8 +2,9 @@
  * The cluster indexed once for verdicts: namespace labels by name, policies by namespace,
  * the policies selecting each pod per direction, pods and nodes by address.
  */
-import { formatIp, parseIp } from './address.js';
-import type { IpAddress } from './address.js';
+import { formatIp, parseIp } from '../shared/index.js';
+import type { IpAddress } from '../shared/index.js';
+import { NAMESPACE_NAME_LABEL } from '../shared/index.js';
 import type { ClusterState, Labels, Pod } from './cluster.js';
 import type { CompiledPolicy } from './compile.js';
 import type { CompiledClusterPolicy } from './compile-cluster.js';
@@ -11,9 +12,6 @@ import type { ClusterSubject } from './cluster-policy.js';
 import { addressEndpoint, EMPTY_POLICIES, podEndpoint } from './endpoint.js';
 import type { PodPolicies, ResolvedEndpoint } from './endpoint.js';
 import { matchesSelector } from './selector.js';
-
-/** Set by the control plane on every namespace since Kubernetes 1.21. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Addresses remembered between queries; past this the memo starts over. */
 const ADDRESS_MEMO_LIMIT = 65_536;

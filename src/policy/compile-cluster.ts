@@ -3,8 +3,8 @@
  * CIDRs parsed, pod peers numbered in the same peer-match cache, and each tier's
  * policies sorted once in evaluation order.
  */
-import { parseCidr } from './address.js';
-import type { Cidr } from './address.js';
+import { parseCidr } from '../shared/index.js';
+import type { Cidr } from '../shared/index.js';
 import type {
   ClusterAction,
   ClusterPeer,

@@ -2,8 +2,8 @@
  * Policies made ready for the hot path: CIDRs parsed to numbers, every pod peer numbered
  * so its match against each pod can be remembered in a typed array.
  */
-import { parseCidr } from './address.js';
-import type { Cidr } from './address.js';
+import { parseCidr } from '../shared/index.js';
+import type { Cidr } from '../shared/index.js';
 import type { NamespaceMatcher, NetworkPolicy, Peer, PodMatcher, PortRule, Rule } from './policy.js';
 
 export type CompiledPeer =

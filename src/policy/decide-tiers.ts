@@ -3,8 +3,8 @@
  * then Kubernetes' default (allow). The steps and their sources are written down at the
  * top of cluster-policy.ts; the NetworkPolicy tier is `decideDirection` unchanged.
  */
-import { ipv4InCidr, ipv6InCidr } from './address.js';
-import type { Cidr } from './address.js';
+import { ipv4InCidr, ipv6InCidr } from '../shared/index.js';
+import type { Cidr } from '../shared/index.js';
 import type { Protocol } from './cluster.js';
 import type { ClusterAction, ClusterPort, ClusterTier } from './cluster-policy.js';
 import type { CompiledClusterPeer, CompiledClusterPolicy, CompiledClusterRule } from './compile-cluster.js';

@@ -3,12 +3,12 @@
  * reasons) and `allows` (which does not, and stops at the first admitting rule).
  * https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation
  */
-import { ipv4InCidr, ipv6InCidr } from './address.js';
-import type { IpFamily } from './address.js';
+import { ipv4InCidr, ipv6InCidr } from '../shared/index.js';
+import type { IpFamily } from '../shared/index.js';
 import type { Protocol } from './cluster.js';
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from './compile.js';
 import type { Endpoint } from './endpoint.js';
-import { assertNever } from './never.js';
+import { assertNever } from '../shared/index.js';
 import type { NamespaceMatcher, NetworkPolicy, PodMatcher, PortRule } from './policy.js';
 import { matchesSelector } from './selector.js';
 

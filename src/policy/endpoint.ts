@@ -2,7 +2,7 @@
  * One side of traffic as the decision sees it. Every endpoint has the same shape (one
  * factory each, same field order) so the hot path stays monomorphic.
  */
-import type { IpAddress, IpFamily } from './address.js';
+import type { IpAddress, IpFamily } from '../shared/index.js';
 import type { Labels, Pod } from './cluster.js';
 import type { CompiledPolicy } from './compile.js';
 import type { CompiledClusterPolicy } from './compile-cluster.js';

@@ -30,25 +30,11 @@ export type {
   SelectorRequirement,
 } from './selector.js';
 
-// IPv4/IPv6 addresses and CIDR blocks.
-export {
-  cidrContains,
-  cidrWithin,
-  firstHostAddress,
-  formatCidr,
-  formatIp,
-  isIpAddress,
-  normalizeIp,
-  parseCidr,
-  parseIp,
-} from './address.js';
-export type { Cidr, IpAddress, IpFamily, ParseCidrResult } from './address.js';
-
 // From manifest to model, with the API server's validation as data.
 export { buildPolicy, policyTypes } from './build.js';
 export type { BuildPolicyResult } from './build.js';
 export { isPortNumber, portNameProblem, validatePolicy } from './validate-policy.js';
-export type { PolicyError, PolicyPath } from './validate-policy.js';
+export type { PolicyError, PolicyErrorCode, PolicyPath } from './policy-error.js';
 export { buildClusterPolicy, CLUSTER_POLICY_GROUP, isModelledClusterPolicy } from './build-cluster-policy.js';
 export type { BuildClusterPolicyResult } from './build-cluster-policy.js';
 export { clusterPolicyWarnings, unmodelledPolicyOf } from './cluster-policy-warnings.js';
@@ -65,5 +51,4 @@ export type {
   TierStep,
   TierTrail,
 } from './verdict.js';
-export { NAMESPACE_NAME_LABEL } from './cluster-index.js';
 export { withNamespaceNameLabels } from './namespace-names.js';

@@ -1,6 +1,6 @@
 /** The namespace-name label, as the API server (1.21+) puts it on every namespace. */
 import type { ClusterState } from './cluster.js';
-import { NAMESPACE_NAME_LABEL } from './cluster-index.js';
+import { NAMESPACE_NAME_LABEL } from '../shared/index.js';
 
 /**
  * The state with every namespace labelled with its name. The engine matches namespace

@@ -1,7 +1,7 @@
 /** Labels for a synthetic probe pod that a selector must match. */
 import type { Labels } from './cluster.js';
 import type { LabelSelector } from './selector.js';
-import { assertNever } from './never.js';
+import { assertNever } from '../shared/index.js';
 
 /** The value a probe pod carries for a key that must merely exist. */
 export const PROBE_LABEL_VALUE = 'probe';

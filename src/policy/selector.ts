@@ -2,7 +2,8 @@
 import type { Labels } from './cluster.js';
 import type { LabelSelectorManifest } from './manifest.js';
 import { labelKeyProblem, labelValueProblem } from './label-syntax.js';
-import { assertNever } from './never.js';
+import { assertNever } from '../shared/index.js';
+import type { PolicyError } from './policy-error.js';
 
 // Label syntax, selector parsing and probe labels live in their own files.
 export { labelKeyProblem, labelValueProblem } from './label-syntax.js';
@@ -89,19 +90,19 @@ export function selectorFromManifest(m: LabelSelectorManifest | null | undefined
 }
 
 /** A problem in a manifest selector; `path` is relative to the selector object. */
-export interface SelectorProblem {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-}
+export type SelectorProblem = PolicyError;
 
 /** What the API server's validation would say about a manifest selector, one problem each. */
 export function selectorManifestProblems(m: LabelSelectorManifest): SelectorProblem[] {
   const problems: SelectorProblem[] = [];
   for (const [key, value] of Object.entries(m.matchLabels ?? {})) {
     const keyProblem = labelKeyProblem(key);
-    if (keyProblem !== undefined) problems.push({ path: ['matchLabels', key], message: keyProblem });
+    if (keyProblem !== undefined)
+      problems.push({ code: 'BAD_VALUE', path: ['matchLabels', key], message: keyProblem });
+    const code = typeof value === 'string' ? 'BAD_VALUE' : 'BAD_TYPE';
     const valueProblem = typeof value === 'string' ? labelValueProblem(value) : 'must be a string';
-    if (valueProblem !== undefined) problems.push({ path: ['matchLabels', key], message: valueProblem });
+    if (valueProblem !== undefined)
+      problems.push({ code, path: ['matchLabels', key], message: valueProblem });
   }
   (m.matchExpressions ?? []).forEach((expression, index) => {
     problems.push(
@@ -118,25 +119,35 @@ function requirementProblems(expression: {
 }): SelectorProblem[] {
   const problems: SelectorProblem[] = [];
   const keyProblem = labelKeyProblem(expression.key);
-  if (keyProblem !== undefined) problems.push({ path: ['key'], message: keyProblem });
+  if (keyProblem !== undefined) problems.push({ code: 'BAD_VALUE', path: ['key'], message: keyProblem });
   const values = expression.values ?? [];
   switch (expression.operator) {
     case 'In':
     case 'NotIn':
       if (values.length === 0)
-        problems.push({ path: ['values'], message: `must be non-empty for ${expression.operator}` });
+        problems.push({
+          code: 'BAD_COUNT',
+          path: ['values'],
+          message: `must be non-empty for ${expression.operator}`,
+        });
       values.forEach((value, i) => {
         const valueProblem = labelValueProblem(value);
-        if (valueProblem !== undefined) problems.push({ path: ['values', i], message: valueProblem });
+        if (valueProblem !== undefined)
+          problems.push({ code: 'BAD_VALUE', path: ['values', i], message: valueProblem });
       });
       break;
     case 'Exists':
     case 'DoesNotExist':
       if (values.length > 0)
-        problems.push({ path: ['values'], message: `must be empty for ${expression.operator}` });
+        problems.push({
+          code: 'BAD_COUNT',
+          path: ['values'],
+          message: `must be empty for ${expression.operator}`,
+        });
       break;
     default:
       problems.push({
+        code: 'BAD_VALUE',
         path: ['operator'],
         message: `"${expression.operator}" is not a valid operator: expected In, NotIn, Exists or DoesNotExist`,
       });

@@ -1,24 +1,18 @@
 /**
  * What the API server would reject in a NetworkPolicy manifest, as data: one problem per
- * mistake, each with the path of the field, so a loader can point at the YAML line.
+ * mistake, each with its code and the path of the field, so a loader can point at the
+ * YAML line.
  * https://kubernetes.io/docs/reference/kubernetes-api/networking-resources/network-policy-v1/
  */
-import { cidrWithin, parseCidr } from './address.js';
+import { cidrWithin, parseCidr } from '../shared/index.js';
 import type {
   LabelSelectorManifest,
   NetworkPolicyManifest,
   NetworkPolicyPeerManifest,
   NetworkPolicyPortManifest,
 } from './manifest.js';
+import type { PolicyError, PolicyPath, ReportPolicyError } from './policy-error.js';
 import { selectorManifestProblems } from './selector.js';
-
-export type PolicyPath = readonly (string | number)[];
-
-export interface PolicyError {
-  /** From the manifest's root, e.g. `['spec', 'ingress', 0, 'from', 1, 'ipBlock', 'cidr']`. */
-  readonly path: PolicyPath;
-  readonly message: string;
-}
 
 export const POLICY_TYPES = ['Ingress', 'Egress'] as const;
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
@@ -26,14 +20,14 @@ export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 /** Every problem in `m`; an empty list means `buildPolicy` will build it. */
 export function validatePolicy(m: NetworkPolicyManifest): PolicyError[] {
   const errors: PolicyError[] = [];
-  const report = (path: PolicyPath, message: string): void => void errors.push({ path, message });
+  const report: Report = (code, path, message) => void errors.push({ code, path, message });
   if (!isRecord(m) || !isRecord(m.metadata)) {
-    report(['metadata'], 'is required');
+    report('MISSING_FIELD', ['metadata'], 'is required');
   } else if (typeof m.metadata.name !== 'string' || m.metadata.name === '') {
-    report(['metadata', 'name'], 'is required');
+    report('MISSING_FIELD', ['metadata', 'name'], 'is required');
   }
   if (!isRecord(m) || !isRecord(m.spec)) {
-    report(['spec'], 'is required');
+    report('MISSING_FIELD', ['spec'], 'is required');
     return errors;
   }
   const spec = m.spec;
@@ -44,7 +38,7 @@ export function validatePolicy(m: NetworkPolicyManifest): PolicyError[] {
   return errors;
 }
 
-type Report = (path: PolicyPath, message: string) => void;
+type Report = ReportPolicyError;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -53,7 +47,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function checkList(value: unknown, path: PolicyPath, report: Report): value is unknown[] {
   if (value === undefined || value === null) return false;
   if (Array.isArray(value)) return true;
-  report(path, 'must be a list');
+  report('BAD_TYPE', path, 'must be a list');
   return false;
 }
 
@@ -63,17 +57,20 @@ function checkSelector(
   report: Report,
 ): void {
   if (value === undefined || value === null) return;
-  if (!isRecord(value)) return report(path, 'must be a label selector (matchLabels and/or matchExpressions)');
-  for (const problem of selectorManifestProblems(value)) report([...path, ...problem.path], problem.message);
+  if (!isRecord(value))
+    return report('BAD_TYPE', path, 'must be a label selector (matchLabels and/or matchExpressions)');
+  for (const problem of selectorManifestProblems(value))
+    report(problem.code, [...path, ...problem.path], problem.message);
 }
 
 function checkPolicyTypes(value: unknown, report: Report): void {
   const path = ['spec', 'policyTypes'];
   if (!checkList(value, path, report)) return;
-  if (value.length > POLICY_TYPES.length) report(path, 'may not specify more than two policyTypes');
+  if (value.length > POLICY_TYPES.length)
+    report('BAD_COUNT', path, 'may not specify more than two policyTypes');
   value.forEach((type, i) => {
     if (!(POLICY_TYPES as readonly unknown[]).includes(type))
-      report([...path, i], `"${String(type)}" is not a policy type: expected Ingress or Egress`);
+      report('BAD_VALUE', [...path, i], `"${String(type)}" is not a policy type: expected Ingress or Egress`);
   });
 }
 
@@ -81,7 +78,7 @@ function checkRules(value: unknown, path: PolicyPath, peersKey: 'from' | 'to', r
   if (!checkList(value, path, report)) return;
   value.forEach((rule, i) => {
     const rulePath = [...path, i];
-    if (!isRecord(rule)) return report(rulePath, 'must be a rule (ports and/or from/to)');
+    if (!isRecord(rule)) return report('BAD_TYPE', rulePath, 'must be a rule (ports and/or from/to)');
     if (checkList(rule[peersKey], [...rulePath, peersKey], report))
       rule[peersKey].forEach((peer, j) => checkPeer(peer, [...rulePath, peersKey, j], report));
     if (checkList(rule.ports, [...rulePath, 'ports'], report))
@@ -90,14 +87,15 @@ function checkRules(value: unknown, path: PolicyPath, peersKey: 'from' | 'to', r
 }
 
 function checkPeer(value: unknown, path: PolicyPath, report: Report): void {
-  if (!isRecord(value)) return report(path, 'must be a peer (podSelector, namespaceSelector or ipBlock)');
+  if (!isRecord(value))
+    return report('BAD_TYPE', path, 'must be a peer (podSelector, namespaceSelector or ipBlock)');
   const peer = value as NetworkPolicyPeerManifest;
   const hasIpBlock = peer.ipBlock !== undefined && peer.ipBlock !== null;
   const hasSelector = isSet(peer.podSelector) || isSet(peer.namespaceSelector);
   if (!hasIpBlock && !hasSelector)
-    report(path, 'must specify a peer: podSelector, namespaceSelector or ipBlock');
+    report('MISSING_FIELD', path, 'must specify a peer: podSelector, namespaceSelector or ipBlock');
   if (hasIpBlock && hasSelector)
-    report(path, 'may not specify ipBlock together with podSelector or namespaceSelector');
+    report('CONFLICT', path, 'may not specify ipBlock together with podSelector or namespaceSelector');
   checkSelector(peer.podSelector, [...path, 'podSelector'], report);
   checkSelector(peer.namespaceSelector, [...path, 'namespaceSelector'], report);
   if (hasIpBlock) checkIpBlock(peer.ipBlock, [...path, 'ipBlock'], report);
@@ -108,34 +106,43 @@ function isSet(value: unknown): boolean {
 }
 
 function checkIpBlock(value: unknown, path: PolicyPath, report: Report): void {
-  if (!isRecord(value)) return report(path, 'must be an ipBlock (cidr and optional except)');
-  if (typeof value.cidr !== 'string' || value.cidr === '') return report([...path, 'cidr'], 'is required');
+  if (!isRecord(value)) return report('BAD_TYPE', path, 'must be an ipBlock (cidr and optional except)');
+  if (typeof value.cidr !== 'string' || value.cidr === '')
+    return report('MISSING_FIELD', [...path, 'cidr'], 'is required');
   const cidr = parseCidr(value.cidr);
-  if (!cidr.ok) report([...path, 'cidr'], cidr.message);
+  if (!cidr.ok) report('BAD_VALUE', [...path, 'cidr'], cidr.message);
   if (!checkList(value.except, [...path, 'except'], report)) return;
   value.except.forEach((text, i) => {
     const exceptPath = [...path, 'except', i];
-    if (typeof text !== 'string') return report(exceptPath, 'must be a CIDR string');
+    if (typeof text !== 'string') return report('BAD_TYPE', exceptPath, 'must be a CIDR string');
     const except = parseCidr(text);
-    if (!except.ok) return report(exceptPath, except.message);
+    if (!except.ok) return report('BAD_VALUE', exceptPath, except.message);
     if (cidr.ok && !(cidrWithin(except.cidr, cidr.cidr) && except.cidr.prefix > cidr.cidr.prefix))
-      report(exceptPath, `"${text}" must be a strict subset of the cidr "${value.cidr as string}"`);
+      report(
+        'BAD_VALUE',
+        exceptPath,
+        `"${text}" must be a strict subset of the cidr "${value.cidr as string}"`,
+      );
   });
 }
 
 function checkPort(value: unknown, path: PolicyPath, report: Report): void {
-  if (!isRecord(value)) return report(path, 'must be a port (protocol, port, endPort)');
+  if (!isRecord(value)) return report('BAD_TYPE', path, 'must be a port (protocol, port, endPort)');
   const port = value as NetworkPolicyPortManifest;
   if (isSet(port.protocol) && !(PROTOCOLS as readonly unknown[]).includes(port.protocol))
-    report([...path, 'protocol'], `"${String(port.protocol)}" is not a protocol: expected TCP, UDP or SCTP`);
+    report(
+      'BAD_VALUE',
+      [...path, 'protocol'],
+      `"${String(port.protocol)}" is not a protocol: expected TCP, UDP or SCTP`,
+    );
   if (typeof port.port === 'number') {
     if (!isPortNumber(port.port))
-      report([...path, 'port'], `${port.port} is not a port number: expected 1 to 65535`);
+      report('BAD_VALUE', [...path, 'port'], `${port.port} is not a port number: expected 1 to 65535`);
   } else if (typeof port.port === 'string') {
     const problem = portNameProblem(port.port);
-    if (problem !== undefined) report([...path, 'port'], problem);
+    if (problem !== undefined) report('BAD_VALUE', [...path, 'port'], problem);
   } else if (isSet(port.port)) {
-    report([...path, 'port'], 'must be a port number or a container port name');
+    report('BAD_TYPE', [...path, 'port'], 'must be a port number or a container port name');
   }
   if (isSet(port.endPort)) checkEndPort(port, [...path, 'endPort'], report);
 }
@@ -143,11 +150,12 @@ function checkPort(value: unknown, path: PolicyPath, report: Report): void {
 function checkEndPort(port: NetworkPolicyPortManifest, path: PolicyPath, report: Report): void {
   const { endPort } = port;
   if (typeof endPort !== 'number' || !isPortNumber(endPort))
-    return report(path, `${String(endPort)} is not a port number: expected 1 to 65535`);
-  if (!isSet(port.port)) return report(path, 'may not be set when port is not specified');
-  if (typeof port.port === 'string') return report(path, 'may not be set when port is a named port');
+    return report('BAD_VALUE', path, `${String(endPort)} is not a port number: expected 1 to 65535`);
+  if (!isSet(port.port)) return report('CONFLICT', path, 'may not be set when port is not specified');
+  if (typeof port.port === 'string')
+    return report('CONFLICT', path, 'may not be set when port is a named port');
   if (typeof port.port === 'number' && endPort < port.port)
-    report(path, `must be greater than or equal to port (${port.port})`);
+    report('BAD_VALUE', path, `must be greater than or equal to port (${port.port})`);
 }
 
 export function isPortNumber(value: number): boolean {

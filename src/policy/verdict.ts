@@ -4,7 +4,7 @@
  * decision, `decideDirection`.
  * https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import type { IpFamily } from './address.js';
+import type { IpFamily } from '../shared/index.js';
 import type { ClusterState, Pod, UnmodelledPolicy } from './cluster.js';
 import { ClusterIndex } from './cluster-index.js';
 import type { ClusterAction, ClusterPolicyRef, ClusterTier, Tier } from './cluster-policy.js';

@@ -1,29 +1,20 @@
-/** The probe engine: plans assertions into pairs, and runs plans (through the model, for now). */
+/**
+ * Live probing: the agents runner, which sends a plan's pairs as real traffic from inside
+ * the source pods through the agent on each node, and the live run around it (read the
+ * cluster, plan, make the probe pods, probe, judge, clean up), against any cluster that
+ * speaks ProbeCluster.
+ */
 
-// Planning: assertions to (source, destination, port) pairs.
-export { describeEndpoint, planProbes } from './plan.js';
-export type { PlannedAssertion, ProbeEndpoint, ProbePair, ProbePlan, SyntheticPod } from './plan.js';
-
-// Running a plan offline, through the policy model.
-export { endpointRef, predict, stateWithSynthetics, trafficOf } from './predict.js';
-export type { PredictOptions } from './predict.js';
-
-// Generated cases: their expectations from the model, and merged into suites.
-export { generateAssertions, GENERATED_FILE, settleGenerated } from './expect-generated.js';
-export type { LiveGeneration, OutsideHost } from './expect-generated.js';
-export type { GenerateAssertionsOptions, SettledSuites } from './expect-generated.js';
-export { mergeGenerated } from './merge-generated.js';
-export type { Contradiction, MergedSuites, MergeOptions } from './merge-generated.js';
-
-// What a run found.
-export { combineOutcomes } from './result.js';
-export type * from './result.js';
-
-// Running a plan live, through the agent, against any cluster.
-export { runLive, RunInterrupted } from './live-run.js';
+// A live run, start to end, and how it stops on Ctrl-C.
+export { runLive } from './live-run.js';
 export type { LiveRunOptions } from './live-run.js';
-export { judgeAttempts, judgeObservation } from './judge.js';
-export type { ListenerEvidence, PairVerdict } from './judge.js';
+export { RunInterrupted } from './interruption.js';
+
+// The agents runner: a plan observed through the agents, one record per pair.
+export { agentsRunner } from './agents-runner.js';
+export type { AgentsRunnerInputs } from './agents-runner.js';
+
+// The cluster interface a live run needs, and the labels it puts on what it makes.
 export { AGENT_NAMESPACE, MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL } from './probe-cluster.js';
 export type {
   AgentPod,

@@ -3,7 +3,7 @@
  * src/cluster (netassert's engine/interface.go for kubeops). Anything that speaks it —
  * a real cluster through its kubeconfig, the lab through its kubeconfig — runs suites.
  */
-import type { ClusterState, Namespace, Pod } from '../policy/cluster.js';
+import type { ClusterState, Namespace, Pod } from '../policy/index.js';
 
 /** A pod as the API reports it now: what the agent and the planner need beyond labels. */
 export interface LivePod {

@@ -1,7 +1,7 @@
 /** The Network Policy Recipes as regression packs: finding, loading and running them. */
 
 // A pack and where packs live.
-export type { RecipeLoad, RecipePack } from './recipe-pack.js';
+export type { RecipeLoad, RecipePack, RecipeProblem, RecipeProblemCode } from './recipe-pack.js';
 export { listRecipeIds, RECIPES_FOLDER, resolveRecipeId } from './recipe-folder.js';
 
 // Loading one, mapped into namespaces of its own.
@@ -17,8 +17,6 @@ export type { PredictPackOptions } from './predict-pack.js';
 // Live: packs applied in a cluster, run, and removed; N times over for the matrix.
 export { newRunToken, runPacks, withPacksApplied } from './run-packs.js';
 export type { ApplyPacksOptions, PackRun, PackTarget } from './run-packs.js';
-export { packTargetFor } from './pack-target.js';
-export type { TargetChoice } from './pack-target.js';
 export { runRecipes } from './run-recipes.js';
 export type { RecipesRun, RunRecipesOptions } from './run-recipes.js';
 export { liveSuite, OUTSIDE_SOURCE_SKIP } from './live-suite.js';

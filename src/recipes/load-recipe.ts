@@ -6,16 +6,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatManifestError, parseManifests, stateFromManifests } from '../cluster/index.js';
-import type { ManifestObject } from '../cluster/index.js';
-import { formatSuiteError, parseSuiteText } from '../suite/index.js';
+import { parseManifests, stateFromManifests } from '../manifests/index.js';
+import type { ManifestObject } from '../manifests/index.js';
+import { problemAt, wholeFile } from '../shared/index.js';
+import type { Problem } from '../shared/index.js';
+import { parseSuiteText } from '../suite/index.js';
 import type { Suite } from '../suite/index.js';
 import { mapManifest, namespaceOf } from './map-manifest.js';
 import { mapSuite } from './map-suite.js';
 import { mappedNameProblem, packNaming } from './pack-naming.js';
 import type { PackNaming } from './pack-naming.js';
 import { RECIPES_FOLDER } from './recipe-folder.js';
-import type { RecipeLoad } from './recipe-pack.js';
+import type { RecipeLoad, RecipeProblem, RecipeProblemCode } from './recipe-pack.js';
 
 export interface LoadRecipeOptions {
   /** Where the packs are; the packaged `recipes/` by default. */
@@ -49,9 +51,9 @@ export async function loadRecipe(id: string, options: LoadRecipeOptions = {}): P
   if (!('suite' in texts)) return { ok: false, problems: texts.missing };
   const read = readPack(texts, display);
   if (read.suite === undefined) return { ok: false, problems: read.problems };
-  const mapped = mapPack(id, read.suite, read.setup, read.policy, packNaming(id, options.run));
+  const mapped = mapPack(id, read.suite, read, texts.suite, packNaming(id, options.run));
   const problems = [...read.problems, ...mapped.problems];
-  if (problems.length > 0 || typeof read.header === 'string') return { ok: false, problems };
+  if (problems.length > 0 || 'code' in read.header) return { ok: false, problems };
   const { title, source } = read.header;
   const { namespaces, setupObjects, policyObjects, externalHosts, manifests, suite } = mapped;
   return {
@@ -82,8 +84,8 @@ interface ReadPack {
   readonly setup: readonly ManifestObject[];
   readonly policy: readonly ManifestObject[];
   readonly suite: Suite | undefined;
-  readonly header: Header | string;
-  readonly problems: string[];
+  readonly header: Header | RecipeProblem;
+  readonly problems: RecipeProblem[];
 }
 
 interface Header {
@@ -98,16 +100,26 @@ function readPack(texts: PackTexts, display: (file: string) => string): ReadPack
   const parsed = parseSuiteText(texts.suite, display('suite.yaml'));
   const header = readHeader(texts.suite, display('suite.yaml'));
   const [suite, ...others] = parsed.suites;
-  const problems = [
-    ...[...setup.errors, ...policy.errors].map(formatManifestError),
-    ...parsed.errors.map(formatSuiteError),
+  const problems: RecipeProblem[] = [
+    ...setup.errors,
+    ...policy.errors,
+    ...parsed.errors,
     ...kindProblems(setup.objects, SETUP_KINDS, 'setup.yaml'),
     ...kindProblems(policy.objects, POLICY_KINDS, 'policy.yaml'),
-    ...(typeof header === 'string' ? [header] : []),
+    ...('code' in header ? [header] : []),
   ];
-  if (others.length > 0) problems.push(`${display('suite.yaml')}: a pack holds one suite`);
+  const suiteProblem = (code: RecipeProblemCode, message: string, location = wholeFile(display('suite.yaml'))) =>
+    problemAt(code, message, location, texts.suite);
+  const [second] = others;
+  if (second !== undefined) problems.push(suiteProblem('NOT_ONE_SUITE', 'a pack holds one suite', second.location));
   if (suite !== undefined && (suite.setup.length > 0 || suite.recipes.length > 0 || suite.generate))
-    problems.push(`${display('suite.yaml')}: a pack's suite has no setup, recipes or generate: setup.yaml is its setup`);
+    problems.push(
+      suiteProblem(
+        'SUITE_KEYS',
+        "a pack's suite has no setup, recipes or generate: setup.yaml is its setup",
+        suite.location,
+      ),
+    );
   return { setup: setup.objects, policy: policy.objects, suite, header, problems };
 }
 
@@ -115,13 +127,13 @@ function readPack(texts: PackTexts, display: (file: string) => string): ReadPack
 function mapPack(
   id: string,
   writtenSuite: Suite,
-  setup: readonly ManifestObject[],
-  policy: readonly ManifestObject[],
+  { setup, policy }: ReadPack,
+  suiteText: string,
   naming: PackNaming,
 ) {
   const used = recipeNamespaces([...setup, ...policy]);
   const namespaces = new Map([...used.keys()].map((name) => [name, naming.namespace(name)]));
-  const mappedSuite = mapSuite(writtenSuite, id, naming, new Set(used.keys()));
+  const mappedSuite = mapSuite(writtenSuite, id, naming, new Set(used.keys()), suiteText);
   const setupObjects = [
     ...namespaceObjects(used, setup, naming),
     ...setup.filter((m) => m.object.kind !== 'Namespace' && !isHost(m)).map((m) => mapManifest(m, naming)),
@@ -130,10 +142,10 @@ function mapPack(
   const hostObjects = setup.filter(isHost).map((m) => mapManifest(m, naming));
   const manifests = [...setupObjects, ...hostObjects, ...policyObjects];
   const model = stateFromManifests(manifests);
-  const problems = [
-    ...[...namespaces.values()].flatMap((name) => mappedNameProblem(name) ?? []),
+  const problems: RecipeProblem[] = [
+    ...[...used].flatMap(([name, first]) => namespaceProblems(naming.namespace(name), first)),
     ...mappedSuite.problems,
-    ...model.errors.map(formatManifestError),
+    ...model.errors,
   ];
   const externalHosts = model.externalHosts;
   return { namespaces, setupObjects, policyObjects, externalHosts, manifests, suite: mappedSuite.suite, problems };
@@ -142,22 +154,22 @@ function mapPack(
 async function readPackFiles(
   folder: string,
   display: (file: string) => string,
-): Promise<PackTexts | { missing: string[] }> {
+): Promise<PackTexts | { missing: Problem<RecipeProblemCode>[] }> {
   const texts = await Promise.all(
     FILES.map((file) => readFile(join(folder, file), 'utf8').catch(() => undefined)),
   );
   const [suite, setup, policy] = texts;
   if (suite !== undefined && setup !== undefined && policy !== undefined) return { suite, setup, policy };
   const missing = FILES.filter((_, index) => texts[index] === undefined);
-  return {
-    missing: missing.map((file) => `${display(file)}: no such file (a pack needs ${FILES.join(', ')})`),
-  };
+  const message = `no such file (a pack needs ${FILES.join(', ')})`;
+  return { missing: missing.map((file) => problemAt('MISSING_FILE', message, wholeFile(display(file)))) };
 }
 
-function readHeader(text: string, file: string): Header | string {
+function readHeader(text: string, file: string): Header | Problem<RecipeProblemCode> {
   const title = /^# Recipe: (.+)$/m.exec(text)?.[1]?.trim();
   const source = /^# Source: (\S+)$/m.exec(text)?.[1];
-  if (title === undefined) return `${file}: the pack's suite starts with a "# Recipe: TITLE" line`;
+  if (title === undefined)
+    return problemAt('NO_TITLE', `the pack's suite starts with a "# Recipe: TITLE" line`, wholeFile(file));
   return { title, ...(source === undefined ? {} : { source }) };
 }
 
@@ -165,16 +177,21 @@ function kindProblems(
   objects: readonly ManifestObject[],
   allowed: ReadonlySet<string>,
   file: string,
-): string[] {
-  return objects.flatMap(({ object, location }) => {
+): Problem<RecipeProblemCode>[] {
+  return objects.flatMap(({ object, location, source }) => {
     const apiVersion = String(object.apiVersion);
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
     if (allowed.has(`${group}/${String(object.kind)}`)) return [];
     const kinds = [...allowed].map((kind) => kind.slice(kind.indexOf('/') + 1)).join(', ');
-    return [
-      `${location.file}:${location.line}:${location.col}: ${file} holds ${kinds}; not ${String(object.kind)} (${apiVersion})`,
-    ];
+    const message = `${file} holds ${kinds}; not ${String(object.kind)} (${apiVersion})`;
+    return [problemAt('WRONG_KIND', message, location, source)];
   });
+}
+
+/** A namespace the pack uses that, mapped, cannot be one: where it is first declared or used. */
+function namespaceProblems(mapped: string, first: ManifestObject): Problem<RecipeProblemCode>[] {
+  const problem = mappedNameProblem(mapped);
+  return problem === undefined ? [] : [problemAt('BAD_NAMESPACE', problem, first.location, first.source)];
 }
 
 function isHost(manifest: ManifestObject): boolean {

@@ -4,8 +4,8 @@
  * host gets its pack name, and a NetworkPolicy's namespace selectors that name
  * namespaces (`kubernetes.io/metadata.name`) name the mapped ones.
  */
-import { NAMESPACE_NAME_LABEL } from '../cluster/index.js';
-import type { ManifestObject } from '../cluster/index.js';
+import { NAMESPACE_NAME_LABEL } from '../shared/index.js';
+import type { ManifestObject } from '../manifests/index.js';
 import type { PackNaming } from './pack-naming.js';
 
 type Json = Record<string, unknown>;

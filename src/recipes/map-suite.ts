@@ -3,30 +3,35 @@
  * the pack (no `*`, no `{selector}`, no nodes), so a pack's probes start and end in what
  * the pack made, never in the user's pods.
  */
-import { assertNever } from '../policy/never.js';
+import { assertNever } from '../shared/index.js';
+import { problemAt } from '../shared/index.js';
+import type { Problem } from '../shared/index.js';
 import { formatEndpoint } from '../suite/index.js';
 import type { Assertion, EndpointSpec, Suite } from '../suite/index.js';
 import type { PackNaming } from './pack-naming.js';
+import type { RecipeProblemCode } from './recipe-pack.js';
 
 export interface MappedSuite {
   readonly suite: Suite;
-  /** `file:line:col: message`, one per endpoint a pack may not have. */
-  readonly problems: readonly string[];
+  /** One per endpoint a pack may not have, at its assertion. */
+  readonly problems: readonly Problem<RecipeProblemCode>[];
 }
 
+/** `source` is the suite file's text, for the line under a problem. */
 export function mapSuite(
   suite: Suite,
   id: string,
   naming: PackNaming,
   packNamespaces: ReadonlySet<string>,
+  source?: string,
 ): MappedSuite {
-  const problems: string[] = [];
+  const problems: Problem<RecipeProblemCode>[] = [];
   const assertions = suite.assertions.map((assertion): Assertion => {
-    const where = `${assertion.location.file}:${assertion.location.line}:${assertion.location.col}`;
     const map = (endpoint: EndpointSpec): EndpointSpec => {
       const mapped = mapEndpoint(endpoint, naming, packNamespaces);
       if (typeof mapped === 'string') {
-        problems.push(`${where}: ${formatEndpoint(endpoint)}: ${mapped}`);
+        const message = `${formatEndpoint(endpoint)}: ${mapped}`;
+        problems.push(problemAt('OUTSIDE_PACK', message, assertion.location, source));
         return endpoint;
       }
       return mapped;

@@ -3,7 +3,8 @@
  * per plugin), ✓ passed and ❌ failed, and a last column that sums the row up: ✓ always
  * passed, ❌ always failed, ~ sometimes. Skipped cases show `–` and count as neither.
  */
-import type { Outcome, RunResult } from '../probe/index.js';
+import type { Outcome, RunResult } from '../run/index.js';
+import { assertNever } from '../shared/index.js';
 
 export type Cell = 'pass' | 'fail' | 'skip';
 
@@ -30,10 +31,8 @@ export function cellOf(outcome: Outcome): Cell {
     case 'flaky':
     case 'inconclusive':
       return 'fail';
-    default: {
-      const unexpected: never = outcome;
-      throw new Error(`unknown outcome ${String(unexpected)}`);
-    }
+    default:
+      return assertNever(outcome);
   }
 }
 

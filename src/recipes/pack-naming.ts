@@ -28,7 +28,7 @@ export function packNaming(id: string, run?: string): PackNaming {
   return { namespace: (name) => `${namespaces}${name}`, host: (name) => `${pack}${name}` };
 }
 
-/** Why a mapped name cannot be a namespace, or undefined when it can. */
+/** Why a mapped name cannot be a namespace, or undefined when it can (a BAD_NAMESPACE problem). */
 export function mappedNameProblem(name: string): string | undefined {
   if (name.length > MAX_NAME) return `namespace ${name} is longer than ${MAX_NAME} characters`;
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return `namespace ${name} is not a DNS label`;

@@ -6,10 +6,11 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stateFromManifests } from '../cluster/index.js';
-import { ClusterUnavailableError } from '../cluster/live.js';
-import type { ManifestObject } from '../cluster/index.js';
-import { applyObjects } from '../lab/lifecycle/apply-objects.js';
+import { stateFromManifests } from '../manifests/index.js';
+import { ClusterUnavailableError } from '../cluster/index.js';
+import type { ManifestObject } from '../manifests/index.js';
+import { applyObjects } from '../lab/index.js';
+import { formatProblem } from '../shared/index.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL, RunInterrupted } from '../probe/index.js';
 
 export const RECIPE_LABEL = 'netpol-assert.io/recipe';
@@ -42,7 +43,7 @@ export async function applyPackObjects(
   const outcome = await applyObjects(kubeConfig, objects);
   if (!outcome.ok)
     throw new ClusterUnavailableError(
-      `the cluster refused the recipes' objects:\n  ${outcome.problems.join('\n  ')}`,
+      `the cluster refused the recipes' objects:\n${outcome.problems.map(formatProblem).join('\n')}`,
     );
 }
 

@@ -6,10 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterUnavailableError } from '../cluster/live.js';
-import { askSupervisor } from '../lab/supervisor/index.js';
+import { ClusterUnavailableError } from '../cluster/index.js';
+import { askSupervisor } from '../lab/index.js';
 import { runLive, RunInterrupted } from '../probe/index.js';
-import type { LiveRunOptions, ProbeCluster, RunResult } from '../probe/index.js';
+import type { LiveRunOptions, ProbeCluster } from '../probe/index.js';
+import type { RunResult } from '../run/index.js';
 import { liveSuite } from './live-suite.js';
 import {
   applyPackObjects,

@@ -3,7 +3,9 @@
  * run token (a deleted namespace takes a while to go, and the next run must not meet
  * it), then a bounded wait until every namespace made is gone.
  */
-import type { LiveRunOptions, RunResult } from '../probe/index.js';
+import type { LiveRunOptions } from '../probe/index.js';
+import type { RunResult } from '../run/index.js';
+import { formatProblem } from '../shared/index.js';
 import { loadRecipe } from './load-recipe.js';
 import type { LoadRecipeOptions } from './load-recipe.js';
 import { waitUntilGone } from './pack-objects.js';
@@ -60,7 +62,8 @@ export async function runRecipes(
 async function loadPacks(ids: readonly string[], options: LoadRecipeOptions): Promise<RecipePack[]> {
   const loads = await Promise.all(ids.map((id) => loadRecipe(id, options)));
   return loads.map((load, index) => {
-    if (!load.ok) throw new Error(`recipe ${ids[index]} did not load: ${load.problems.join('; ')}`);
+    if (!load.ok)
+      throw new Error(`recipe ${ids[index]} did not load:\n${load.problems.map(formatProblem).join('\n')}`);
     return load.pack;
   });
 }

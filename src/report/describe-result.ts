@@ -1,5 +1,7 @@
 /** The wording every reporter shares: one pair, one assertion's outcome, as text. */
-import type { AssertionResult, EndpointRef, Outcome, PairResult } from '../probe/result.js';
+import type { AssertionResult, EndpointRef, Outcome, PairResult } from '../run/index.js';
+import { renderVerdict } from './render-verdict.js';
+import type { KnownPolicies } from './render-verdict.js';
 
 /** `shop/client (10.244.1.7)`, or the address alone when that is the name. */
 export function endpointText(endpoint: EndpointRef): string {
@@ -27,6 +29,11 @@ export function observationsText(pair: PairResult): string {
 export function pairLine(pair: PairResult): string {
   const reason = pair.reason === undefined ? '' : `: ${pair.reason}`;
   return `${pairTitle(pair)}: ${observationsText(pair)} (${pair.outcome}${reason})`;
+}
+
+/** What the policies say about the pair and why, one line per reason; none without a verdict. */
+export function explanationLines(pair: PairResult, known: KnownPolicies): string[] {
+  return pair.verdict === undefined ? [] : renderVerdict(pair.verdict, known).split('\n');
 }
 
 /** The pairs a report names: those that did not pass. */

@@ -4,9 +4,10 @@
  * request, then a `::notice` with the counts.
  * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
  */
-import type { AssertionResult, Outcome, RunResult } from '../probe/result.js';
-import { assertNever } from '../policy/never.js';
-import { notablePairs, outcomeMessage, pairLine } from './describe-result.js';
+import type { AssertionResult, Outcome, RunResult } from '../run/index.js';
+import { assertNever } from '../shared/index.js';
+import { explanationLines, notablePairs, outcomeMessage, pairLine } from './describe-result.js';
+import type { KnownPolicies } from './render-verdict.js';
 import type { Reporter } from './reporter.js';
 import { formatCounts, summarize } from './summary.js';
 
@@ -19,7 +20,7 @@ export function renderGithub(run: RunResult): string {
   for (const suite of run.suites)
     for (const result of suite.assertions) {
       const command = commandFor(result.outcome);
-      if (command !== undefined) lines.push(annotation(command, result));
+      if (command !== undefined) lines.push(annotation(command, result, run));
     }
   const summary = summarize(run);
   const counts = `${formatCounts(summary)} of ${summary.total} assertions (${run.mode} against ${run.target})`;
@@ -44,12 +45,12 @@ function commandFor(outcome: Outcome): AnnotationCommand | undefined {
   }
 }
 
-function annotation(command: AnnotationCommand, result: AssertionResult): string {
+function annotation(command: AnnotationCommand, result: AssertionResult, known: KnownPolicies): string {
   const { file, line, col } = result.assertion.location;
   const title = `${result.outcome}: ${result.assertion.name}`;
   const pairs = notablePairs(result).flatMap((pair) => [
     pairLine(pair),
-    ...(pair.explanation === undefined ? [] : pair.explanation.split('\n').map((text) => `  ${text}`)),
+    ...explanationLines(pair, known).map((text) => `  ${text}`),
   ]);
   const message = [outcomeMessage(result), ...pairs].join('\n');
   return workflowCommand(command, { file, line: String(line), col: String(col), title }, message);

@@ -3,7 +3,7 @@
  * shape is described by schemas/report.schema.json; `reportVersion` changes when a field
  * is removed or changes meaning, never when one is added.
  */
-import type { Protocol } from '../policy/cluster.js';
+import type { Protocol } from '../policy/index.js';
 import type {
   AssertionResult,
   EndpointRef,
@@ -11,9 +11,13 @@ import type {
   Outcome,
   PairResult,
   RunResult,
-} from '../probe/result.js';
-import { formatEndpoint } from '../suite/format-endpoint.js';
-import type { AssertionOrigin, Expectation, SourceLocation } from '../suite/types.js';
+} from '../run/index.js';
+import { formatEndpoint } from '../suite/index.js';
+import type { AssertionOrigin, Expectation, SourceLocation } from '../suite/index.js';
+import { toJsonVerdict } from './json-verdict.js';
+import type { JsonVerdict } from './json-verdict.js';
+import { renderVerdict } from './render-verdict.js';
+import type { KnownPolicies } from './render-verdict.js';
 import type { Reporter } from './reporter.js';
 import { exitCodeFor, summarize, summarizeAssertions } from './summary.js';
 import type { Summary } from './summary.js';
@@ -68,7 +72,10 @@ export interface JsonPair {
   readonly observations: readonly Observation[];
   readonly outcome: PairResult['outcome'];
   readonly reason?: string;
+  /** `verdict` in words. */
   readonly explanation?: string;
+  /** What the policies say about the pair and why, from the model; on every pair that did not pass. */
+  readonly verdict?: JsonVerdict;
   readonly settledAfterSeconds?: number;
 }
 
@@ -95,12 +102,12 @@ export function toJsonReport(run: RunResult): JsonReport {
       file: suite.suite.file,
       durationMs: suite.durationMs,
       summary: summarizeAssertions(suite.assertions),
-      assertions: suite.assertions.map(jsonAssertion),
+      assertions: suite.assertions.map((result) => jsonAssertion(result, run)),
     })),
   };
 }
 
-function jsonAssertion(result: AssertionResult): JsonAssertion {
+function jsonAssertion(result: AssertionResult, known: KnownPolicies): JsonAssertion {
   const { assertion } = result;
   const port =
     assertion.port === undefined
@@ -122,12 +129,12 @@ function jsonAssertion(result: AssertionResult): JsonAssertion {
     outcome: result.outcome,
     ...(result.reason === undefined ? {} : { reason: result.reason }),
     durationMs: result.durationMs,
-    pairs: result.pairs.map(jsonPair),
+    pairs: result.pairs.map((pair) => jsonPair(pair, known)),
   };
 }
 
 /** Only the fields the schema lists, whatever else a PairResult may carry one day. */
-function jsonPair(pair: PairResult): JsonPair {
+function jsonPair(pair: PairResult, known: KnownPolicies): JsonPair {
   return {
     source: endpointRef(pair.source),
     destination: endpointRef(pair.destination),
@@ -137,7 +144,9 @@ function jsonPair(pair: PairResult): JsonPair {
     observations: [...pair.observations],
     outcome: pair.outcome,
     ...(pair.reason === undefined ? {} : { reason: pair.reason }),
-    ...(pair.explanation === undefined ? {} : { explanation: pair.explanation }),
+    ...(pair.verdict === undefined
+      ? {}
+      : { explanation: renderVerdict(pair.verdict, known), verdict: toJsonVerdict(pair.verdict) }),
     ...(pair.settledAfterSeconds === undefined ? {} : { settledAfterSeconds: pair.settledAfterSeconds }),
   };
 }

@@ -6,9 +6,10 @@
  */
 import { createRequire } from 'node:module';
 import type { Builder, TestCase, TestSuite } from 'junit-report-builder';
-import type { AssertionResult, RunResult, SuiteResult } from '../probe/result.js';
-import { assertNever } from '../policy/never.js';
-import { locationText, notablePairs, outcomeMessage, pairLine } from './describe-result.js';
+import type { AssertionResult, RunResult, SuiteResult } from '../run/index.js';
+import { assertNever } from '../shared/index.js';
+import { explanationLines, locationText, notablePairs, outcomeMessage, pairLine } from './describe-result.js';
+import type { KnownPolicies } from './render-verdict.js';
 import type { Reporter } from './reporter.js';
 
 let sharedBuilder: Builder | undefined;
@@ -38,16 +39,16 @@ export function createJunitReporter(): Reporter {
 export function renderJunit(run: RunResult): string {
   // A builder of its own per render: the package's default export is one shared instance.
   const builder = junitBuilder().newBuilder().name(`netpol-assert ${run.mode} against ${run.target}`);
-  for (const suite of run.suites) addSuite(builder.testSuite(), suite);
+  for (const suite of run.suites) addSuite(builder.testSuite(), suite, run);
   return `${builder.build()}\n`;
 }
 
-function addSuite(testSuite: TestSuite, suite: SuiteResult): void {
+function addSuite(testSuite: TestSuite, suite: SuiteResult, known: KnownPolicies): void {
   testSuite.name(suite.suite.name).time(seconds(suite.durationMs)).property('file', suite.suite.file);
-  for (const result of suite.assertions) addCase(testSuite.testCase(), suite.suite.name, result);
+  for (const result of suite.assertions) addCase(testSuite.testCase(), suite.suite.name, result, known);
 }
 
-function addCase(testCase: TestCase, suiteName: string, result: AssertionResult): void {
+function addCase(testCase: TestCase, suiteName: string, result: AssertionResult, known: KnownPolicies): void {
   const { file, line } = result.assertion.location;
   testCase.className(suiteName).name(result.assertion.name).file(file).time(seconds(result.durationMs));
   setAttribute(testCase, 'line', line);
@@ -59,10 +60,10 @@ function addCase(testCase: TestCase, suiteName: string, result: AssertionResult)
       return;
     case 'fail':
     case 'flaky':
-      testCase.failure(outcomeMessage(result), result.outcome).stacktrace(details(result));
+      testCase.failure(outcomeMessage(result), result.outcome).stacktrace(details(result, known));
       return;
     case 'inconclusive':
-      testCase.error(outcomeMessage(result), result.outcome, details(result));
+      testCase.error(outcomeMessage(result), result.outcome, details(result, known));
       return;
     default:
       assertNever(result.outcome);
@@ -70,12 +71,11 @@ function addCase(testCase: TestCase, suiteName: string, result: AssertionResult)
 }
 
 /** The element's text: where the assertion is, then each pair that did not pass. */
-function details(result: AssertionResult): string {
+function details(result: AssertionResult, known: KnownPolicies): string {
   const lines = [`${locationText(result)}: ${outcomeMessage(result)}`];
   for (const pair of notablePairs(result)) {
     lines.push(`  ${pairLine(pair)}`);
-    if (pair.explanation !== undefined)
-      lines.push(...pair.explanation.split('\n').map((line) => `    ${line}`));
+    lines.push(...explanationLines(pair, known).map((line) => `    ${line}`));
   }
   return lines.join('\n');
 }

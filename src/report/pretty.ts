@@ -1,12 +1,16 @@
 /**
  * The report for people at a terminal: a header per suite, a mark per assertion
  * (✓ pass, ✗ fail, ~ flaky, ? inconclusive, - skip) with its file:line, the pairs that
- * did not pass with the model's explanation under them, and one summary line. Colour
- * only when asked: the caller knows whether the stream is a TTY and what NO_COLOR says.
+ * did not pass with the model's explanation under them, and one summary line. Written
+ * as the run goes (each assertion as it is judged), so it shows progress at a terminal.
+ * Colour only when asked: the caller knows whether the stream is a TTY and what NO_COLOR says.
  */
-import type { AssertionResult, Outcome, RunResult, SuiteResult } from '../probe/result.js';
-import { notablePairs, outcomeMessage, pairLine } from './describe-result.js';
-import type { Reporter, ReporterOptions } from './reporter.js';
+import type { AssertionResult, Outcome, RunOutline, RunResult } from '../run/index.js';
+import type { Suite } from '../suite/index.js';
+import { explanationLines, notablePairs, outcomeMessage, pairLine } from './describe-result.js';
+import type { KnownPolicies } from './render-verdict.js';
+import { linesText, renderStreamed } from './reporter.js';
+import type { Reporter, ReporterOptions, ReportStream } from './reporter.js';
 import { exitCodeFor, formatCounts, summarize } from './summary.js';
 
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'magenta' | 'cyan';
@@ -34,11 +38,8 @@ type Paint = (style: Style, text: string) => string;
 
 export function createPrettyReporter(options: ReporterOptions = {}): Reporter {
   const paint: Paint = options.color === true ? ansi : (_style, text) => text;
-  return {
-    name: 'pretty',
-    render: (run) => renderPretty(run, paint),
-    onAssertion: (result) => assertionHeadline(result, paint),
-  };
+  const stream = (outline: RunOutline): ReportStream => prettyStream(outline, paint);
+  return { name: 'pretty', render: (run) => renderStreamed(stream, run), stream };
 }
 
 function ansi(style: Style, text: string): string {
@@ -46,34 +47,35 @@ function ansi(style: Style, text: string): string {
   return `\u001b[${open}m${text}\u001b[${close}m`;
 }
 
-function renderPretty(run: RunResult, paint: Paint): string {
-  const lines = [paint('dim', `netpol-assert ${run.mode} against ${run.target}`)];
-  for (const suite of run.suites) lines.push('', ...suiteLines(suite, paint));
-  lines.push('', summaryLine(run, paint));
-  return `${lines.join('\n')}\n`;
+/** A suite's header comes with its first assertion, so a person sees each line as it is judged. */
+function prettyStream(outline: RunOutline, paint: Paint): ReportStream {
+  const suiteHead = (suite: Suite | undefined): string =>
+    suite === undefined ? '' : linesText(['', `${paint('bold', suite.name)}  ${paint('dim', suite.file)}`]);
+  return {
+    head: linesText([paint('dim', `netpol-assert ${outline.mode} against ${outline.target}`)]),
+    onAssertion: (result, position) =>
+      (position.assertion === 0 ? suiteHead(outline.suites[position.suite]) : '') +
+      linesText([assertionHeadline(result, paint), ...assertionDetails(result, paint, outline)]),
+    onSuite: (result) => (result.assertions.length === 0 ? suiteHead(result.suite) : ''),
+    end: (run) => linesText(['', summaryLine(run, paint)]),
+    bail: () => '',
+  };
 }
 
-function suiteLines(suite: SuiteResult, paint: Paint): string[] {
-  const lines = [`${paint('bold', suite.suite.name)}  ${paint('dim', suite.suite.file)}`];
-  for (const result of suite.assertions)
-    lines.push(assertionHeadline(result, paint), ...assertionDetails(result, paint));
-  return lines;
-}
-
-/** `  ✗ name  file:line`, the one line progress shows too. */
+/** `  ✗ name  file:line` */
 function assertionHeadline(result: AssertionResult, paint: Paint): string {
   const { mark, style } = MARKS[result.outcome];
   const { file, line } = result.assertion.location;
   return `  ${paint(style, mark)} ${result.assertion.name}  ${paint('dim', `${file}:${line}`)}`;
 }
 
-function assertionDetails(result: AssertionResult, paint: Paint): string[] {
+function assertionDetails(result: AssertionResult, paint: Paint, known: KnownPolicies): string[] {
   if (result.outcome === 'pass') return [];
   if (result.outcome === 'skip') return [`      ${paint('dim', outcomeMessage(result))}`];
   const lines = [`      ${outcomeMessage(result)}`];
   for (const pair of notablePairs(result)) {
     lines.push(`      ${paint(MARKS[pair.outcome].style, pairLine(pair))}`);
-    for (const text of pair.explanation?.split('\n') ?? []) lines.push(`        ${paint('dim', text)}`);
+    for (const text of explanationLines(pair, known)) lines.push(`        ${paint('dim', text)}`);
   }
   return lines;
 }

@@ -1,16 +1,24 @@
 /**
  * Why the model allows or denies a pair, in words: one line per direction (egress on the
  * source, then ingress on the destination), naming the policies that isolate it and the
- * rules, peers and ports that admit it. Used for pair explanations and `explain`.
+ * rules, peers and ports that admit it. Every reporter renders a pair's verdict with it,
+ * and `explain` each pair's.
  */
-import type { ClusterState } from '../policy/cluster.js';
-import { assertNever } from '../policy/never.js';
-import type { NamespaceMatcher, NetworkPolicy, Peer, PolicyRef, PortRule } from '../policy/policy.js';
-import { formatSelector, isEmptySelector } from '../policy/selector.js';
-import type { DirectionVerdict, PolicyVerdict, RuleMatch, TierStep } from '../policy/verdict.js';
-import { clusterPolicyText } from '../policy/cluster-policy.js';
+import { assertNever } from '../shared/index.js';
+import type { NamespaceMatcher, NetworkPolicy, Peer, PolicyRef, PortRule } from '../policy/index.js';
+import { formatSelector, isEmptySelector } from '../policy/index.js';
+import type { DirectionVerdict, PolicyVerdict, RuleMatch, TierStep } from '../policy/index.js';
+import { clusterPolicyText } from '../policy/index.js';
 
-export function renderVerdict(verdict: PolicyVerdict, state: ClusterState): string {
+/**
+ * Where the policies a verdict names by index are: a ClusterState, or a RunResult (which
+ * carries the ones the model judged by).
+ */
+export interface KnownPolicies {
+  readonly policies: readonly NetworkPolicy[];
+}
+
+export function renderVerdict(verdict: PolicyVerdict, state: KnownPolicies): string {
   return [
     `egress of the source: ${directionText(verdict.egress, state)}`,
     ...tiersText(verdict.egress),
@@ -74,7 +82,7 @@ function unmodelledText(verdict: PolicyVerdict): string[] {
   return [`not modelled, and may change this verdict: ${names.join(', ')}`];
 }
 
-function directionText(verdict: DirectionVerdict, state: ClusterState): string {
+function directionText(verdict: DirectionVerdict, state: KnownPolicies): string {
   const policyType = verdict.direction === 'ingress' ? 'Ingress' : 'Egress';
   switch (verdict.decision) {
     case 'notAPod':
@@ -99,7 +107,7 @@ function directionText(verdict: DirectionVerdict, state: ClusterState): string {
 }
 
 /** `shop/web ingress[0] from[1] (pods app=client in shop), ports[0] (http/TCP)` */
-function ruleText(match: RuleMatch, verdict: DirectionVerdict, state: ClusterState): string {
+function ruleText(match: RuleMatch, verdict: DirectionVerdict, state: KnownPolicies): string {
   const policy = findPolicy(state, match.policy);
   const rule = (verdict.direction === 'ingress' ? policy?.ingress : policy?.egress)?.[match.rule];
   const peers = verdict.direction === 'ingress' ? 'from' : 'to';
@@ -118,7 +126,7 @@ function describe<T>(value: T | undefined, text: (value: T) => string): string {
   return value === undefined ? '' : ` (${text(value)})`;
 }
 
-function findPolicy(state: ClusterState, ref: PolicyRef): NetworkPolicy | undefined {
+function findPolicy(state: KnownPolicies, ref: PolicyRef): NetworkPolicy | undefined {
   return state.policies.find(
     (policy) => policy.ref.namespace === ref.namespace && policy.ref.name === ref.name,
   );

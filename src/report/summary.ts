@@ -1,5 +1,5 @@
 /** Counts of outcomes, and the exit code they mean. */
-import type { AssertionResult, Outcome, RunResult } from '../probe/result.js';
+import type { AssertionResult, Outcome, RunResult } from '../run/index.js';
 
 export type Summary = Readonly<Record<Outcome, number>> & { readonly total: number };
 

@@ -5,43 +5,66 @@
  * inconclusive are `not ok` (they are never a pass), told apart by `severity`.
  */
 import { stringify } from 'yaml';
-import type { AssertionResult, PairResult, RunResult, SuiteResult } from '../probe/result.js';
-import { endpointText, notablePairs, outcomeMessage, portText } from './describe-result.js';
-import type { Reporter } from './reporter.js';
+import type { AssertionResult, PairResult, RunOutline, RunResult, SuiteResult } from '../run/index.js';
+import type { Suite } from '../suite/index.js';
+import { endpointText, explanationLines, notablePairs, outcomeMessage, portText } from './describe-result.js';
+import type { KnownPolicies } from './render-verdict.js';
+import { linesText, renderStreamed } from './reporter.js';
+import type { Reporter, ReportStream } from './reporter.js';
 import { formatCounts, summarize, summarizeAssertions } from './summary.js';
 
 const CHILD_INDENT = '    ';
 
 export function createTapReporter(): Reporter {
-  return { name: 'tap', render: renderTap };
+  return { name: 'tap', render: renderTap, stream: tapStream };
 }
 
 export function renderTap(run: RunResult): string {
-  const lines = [
-    'TAP version 14',
-    `# netpol-assert ${run.mode} against ${oneLine(run.target)}`,
-    `1..${run.suites.length}`,
-  ];
-  run.suites.forEach((suite, index) => lines.push(...suiteLines(suite, index + 1)));
-  const summary = summarize(run);
-  lines.push(`# ${formatCounts(summary)} of ${summary.total} assertions in ${run.durationMs}ms`);
-  return `${lines.join('\n')}\n`;
+  return renderStreamed(tapStream, run);
 }
 
+/**
+ * A TAP consumer reads as it comes: the plan first, then each suite's subtest, its test
+ * points as the assertions are judged and its own point once the last one is.
+ */
+export function tapStream(outline: RunOutline): ReportStream {
+  const subtestHead = (suite: Suite | undefined): string =>
+    suite === undefined
+      ? ''
+      : linesText([`# Subtest: ${oneLine(suite.name)}`, `${CHILD_INDENT}1..${suite.assertions.length}`]);
+  return {
+    head: linesText([
+      'TAP version 14',
+      `# netpol-assert ${outline.mode} against ${oneLine(outline.target)}`,
+      `1..${outline.suites.length}`,
+    ]),
+    onAssertion: (result, position) =>
+      (position.assertion === 0 ? subtestHead(outline.suites[position.suite]) : '') +
+      linesText(assertionLines(result, position.assertion + 1, outline).map((line) => CHILD_INDENT + line)),
+    onSuite: (result, index) =>
+      (result.assertions.length === 0 ? subtestHead(result.suite) : '') +
+      linesText(suiteLines(result, index + 1)),
+    end: (run) => {
+      const summary = summarize(run);
+      return linesText([
+        `# ${formatCounts(summary)} of ${summary.total} assertions in ${Math.round(run.durationMs)}ms`,
+      ]);
+    },
+    bail: (reason) => linesText([`Bail out! ${oneLine(reason)}`]),
+  };
+}
+
+/** The suite's own test point, after its assertions': ok when every one held. */
 function suiteLines(suite: SuiteResult, number: number): string[] {
   const summary = summarizeAssertions(suite.assertions);
   const held = summary.fail + summary.flaky + summary.inconclusive === 0;
-  const children = [`1..${suite.assertions.length}`];
-  suite.assertions.forEach((result, index) => children.push(...assertionLines(result, index + 1)));
   return [
-    `# Subtest: ${oneLine(suite.suite.name)}`,
-    ...children.map((line) => CHILD_INDENT + line),
     `${held ? 'ok' : 'not ok'} ${number} - ${description(suite.suite.name)}`,
     ...diagnostic({ file: suite.suite.file, summary: formatCounts(summary), duration_ms: suite.durationMs }),
   ];
 }
 
-function assertionLines(result: AssertionResult, number: number): string[] {
+function assertionLines(result: AssertionResult, number: number, known: KnownPolicies): string[] {
   const name = description(result.assertion.name);
   if (result.outcome === 'skip') {
     const reason = oneLine(result.reason ?? result.assertion.skip ?? '');
@@ -51,7 +74,7 @@ function assertionLines(result: AssertionResult, number: number): string[] {
     ];
   }
   const ok = result.outcome === 'pass';
-  const details = ok ? place(result) : failureDetails(result);
+  const details = ok ? place(result) : failureDetails(result, known);
   return [`${ok ? 'ok' : 'not ok'} ${number} - ${name}`, ...diagnostic(details)];
 }
 
@@ -60,17 +83,20 @@ function place(result: AssertionResult): Record<string, unknown> {
   return { file, line, col, expected: result.assertion.expect, duration_ms: result.durationMs };
 }
 
-function failureDetails(result: AssertionResult): Record<string, unknown> {
+function failureDetails(result: AssertionResult, known: KnownPolicies): Record<string, unknown> {
   return {
     message: outcomeMessage(result),
     severity: result.outcome,
     ...place(result),
     ...(result.reason === undefined ? {} : { reason: result.reason }),
-    ...(notablePairs(result).length === 0 ? {} : { pairs: notablePairs(result).map(pairDetails) }),
+    ...(notablePairs(result).length === 0
+      ? {}
+      : { pairs: notablePairs(result).map((pair) => pairDetails(pair, known)) }),
   };
 }
 
-function pairDetails(pair: PairResult): Record<string, unknown> {
+function pairDetails(pair: PairResult, known: KnownPolicies): Record<string, unknown> {
+  const explanation = explanationLines(pair, known).join('\n');
   return {
     source: endpointText(pair.source),
     destination: endpointText(pair.destination),
@@ -78,7 +104,7 @@ function pairDetails(pair: PairResult): Record<string, unknown> {
     outcome: pair.outcome,
     observations: [...pair.observations],
     ...(pair.reason === undefined ? {} : { reason: pair.reason }),
-    ...(pair.explanation === undefined ? {} : { explanation: pair.explanation }),
+    ...(explanation === '' ? {} : { explanation }),
     ...(pair.settledAfterSeconds === undefined ? {} : { settled_after_seconds: pair.settledAfterSeconds }),
   };
 }

@@ -1,7 +1,7 @@
 /** Endpoints back in the one-line grammar: names for map-form assertions, and report text. */
-import type { Protocol } from '../policy/cluster.js';
-import { assertNever } from '../policy/never.js';
-import { formatSelector, isEmptySelector } from '../policy/selector.js';
+import type { Protocol } from '../policy/index.js';
+import { assertNever } from '../shared/index.js';
+import { formatSelector, isEmptySelector } from '../policy/index.js';
 import type { EndpointSpec, NamespaceSpec, PodSpec, PortSpec } from './types.js';
 
 export function formatEndpoint(endpoint: EndpointSpec): string {

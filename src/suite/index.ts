@@ -1,4 +1,4 @@
-/** Suites: loading, validating and parsing the YAML users write (§1 of the interface contract). */
+/** Suites: loading, validating and parsing the YAML users write (docs/contract.md §1). */
 
 // The suite model.
 export type {
@@ -24,8 +24,7 @@ export { BUILT_IN_DEFAULTS } from './resolve-suite.js';
 export { suiteOf } from './suite-of.js';
 export { SKIPPED_WITHOUT_REASON } from './resolve-assertion.js';
 
-// Errors as data and as terminal text.
-export { formatSuiteError } from './suite-error.js';
+// Errors are src/shared's Problem (SuiteError above), printed by its formatProblem.
 
 // The one-line grammar and its parts, for `explain "from A to B:80"` and friends.
 export { ASSERTION_GRAMMAR, parseAssertionLine, type AssertionLine } from './parse-assertion.js';

@@ -7,7 +7,7 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseSuiteDocuments, type SuiteParse } from './parse-suite-text.js';
-import { compareInFile, suiteError } from './suite-error.js';
+import { compareInFile, problemAt, wholeFile } from '../shared/index.js';
 import type { SourceLocation, Suite, SuiteError } from './types.js';
 
 export interface LoadOptions {
@@ -113,13 +113,13 @@ async function missingSetup(
       () => false,
     );
     if (!exists)
-      errors.push(suiteError('FILE_NOT_FOUND', `setup manifest not found: ${path}`, location, text));
+      errors.push(problemAt('FILE_NOT_FOUND', `setup manifest not found: ${path}`, location, text));
   }
   return errors;
 }
 
 function fileError(file: string, message: string): SuiteError {
-  return suiteError('FILE_NOT_FOUND', message, { file, line: 0, col: 0 });
+  return problemAt('FILE_NOT_FOUND', message, wholeFile(file));
 }
 
 function reason(error: unknown): string {

@@ -1,5 +1,5 @@
 /** IP and CIDR endpoints; the address arithmetic itself lives in src/policy/address.ts. */
-import { formatCidr, formatIp, parseCidr, parseIp } from '../policy/address.js';
+import { formatCidr, formatIp, parseCidr, parseIp } from '../shared/index.js';
 import { failed, parsed, problem, type Parsed } from './text-problem.js';
 
 export interface ParsedAddress {

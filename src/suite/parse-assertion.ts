@@ -1,10 +1,10 @@
 /**
- * The one-line grammar of §1 of the interface contract:
+ * The one-line grammar of docs/contract.md §1:
  *   from SRC to DST[:PORT[/PROTO]] expect allow|deny
  * Keywords count only at bracket depth 0, so selectors such as `tier in (web, api)` keep
  * their spaces; every problem carries the offset of the offending character.
  */
-import type { Protocol } from '../policy/cluster.js';
+import type { Protocol } from '../policy/index.js';
 import { parseEndpoint, unclosedProblem } from './parse-endpoint.js';
 import { wordsAtDepthZero, type Word } from './scan-text.js';
 import { failed, parsed, problem, shifted, type Parsed, type TextProblem } from './text-problem.js';

@@ -1,11 +1,11 @@
 /**
  * SRC and DST of the one-line grammar (also the string form of `from:`/`to:` in a map):
  * NS/PODS, pod:NS/NAME, deploy:|sts:|ds:NS/NAME, svc:NS/NAME, an IP or CIDR, node:NAME;
- * a destination may end in :PORT[/PROTO]. See §1 of the interface contract.
+ * a destination may end in :PORT[/PROTO]. See docs/contract.md §1.
  */
-import type { Protocol } from '../policy/cluster.js';
-import { assertNever } from '../policy/never.js';
-import { isEmptySelector, parseSelector, type LabelSelector } from '../policy/selector.js';
+import type { Protocol } from '../policy/index.js';
+import { assertNever } from '../shared/index.js';
+import { isEmptySelector, parseSelector, type LabelSelector } from '../policy/index.js';
 import { namespaceNameProblem, objectNameProblem, serviceNameProblem } from './names.js';
 import { parseAddress } from './parse-address.js';
 import { parsePort, parseProtocol } from './parse-port.js';

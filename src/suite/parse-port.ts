@@ -1,5 +1,5 @@
 /** PORT and PROTO of the one-line grammar; the map form's schema states the same rules. */
-import type { Protocol } from '../policy/cluster.js';
+import type { Protocol } from '../policy/index.js';
 import { failed, parsed, problem, type Parsed } from './text-problem.js';
 import type { PortSpec } from './types.js';
 

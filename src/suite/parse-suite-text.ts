@@ -4,13 +4,13 @@
  * is collected; a document with a YAML syntax error is not checked further, the others are.
  */
 import { isScalar, LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
-import { assertNever } from '../policy/never.js';
+import { assertNever } from '../shared/index.js';
 import { explainYamlError } from './explain-yaml-error.js';
 import { NodeLocator } from './locate-node.js';
 import type { Problem, ResolveContext } from './resolve-context.js';
 import { resolveSuite, type SetupReference } from './resolve-suite.js';
 import { isPlainMap } from './resolve-selector.js';
-import { compareInFile, suiteError } from './suite-error.js';
+import { compareInFile, problemAt } from '../shared/index.js';
 import type { SourceLocation, Suite, SuiteError } from './types.js';
 import { validateSuiteSchema, valueAt } from './validate-schema.js';
 
@@ -62,7 +62,7 @@ export function parseSuiteDocuments(text: string, file: string): SuiteDocuments 
   }
   if (errors.length === 0 && suiteDocuments === 0 && foreignDocuments === 0)
     errors.push(
-      suiteError(
+      problemAt(
         'MISSING_KEY',
         'the file holds no suite; expected a document with "kind: Suite"',
         {
@@ -92,7 +92,7 @@ function checkDocument(
   file: string,
 ): CheckedDocument {
   const errors: SuiteError[] = [];
-  const toError = (p: Problem): SuiteError => suiteError(p.code, p.message, locate(locator, p), text);
+  const toError = (p: Problem): SuiteError => problemAt(p.code, p.message, locate(locator, p), text);
   let root: unknown;
   try {
     root = document.toJS();
@@ -100,7 +100,7 @@ function checkDocument(
     // e.g. too many aliases: the YAML is valid but not something a suite can be.
     const message = error instanceof Error ? error.message : String(error);
     return {
-      errors: [suiteError('YAML_SYNTAX', message, locator.value([]), text)],
+      errors: [problemAt('YAML_SYNTAX', message, locator.value([]), text)],
       setup: [],
       foreign: false,
     };
@@ -110,7 +110,7 @@ function checkDocument(
     const foreign = isForeign(root);
     const hint = foreign ? '; manifests belong under "setup", not among suites' : '';
     const message = `expected kind "Suite", found ${JSON.stringify(kind)}${hint}`;
-    return { errors: [suiteError('BAD_VALUE', message, locator.value(['kind']), text)], setup: [], foreign };
+    return { errors: [problemAt('BAD_VALUE', message, locator.value(['kind']), text)], setup: [], foreign };
   }
   const schemaProblems = validateSuiteSchema(root);
   errors.push(...schemaProblems.map(toError));
@@ -147,7 +147,7 @@ function locate(locator: NodeLocator, problem: Problem): SourceLocation {
 
 function yamlError(error: YAMLError, document: Document, locator: NodeLocator, text: string): SuiteError {
   const { message, offset } = explainYamlError(error, text, document.range?.[0] ?? 0);
-  return suiteError('YAML_SYNTAX', message, locator.at(offset), text);
+  return problemAt('YAML_SYNTAX', message, locator.at(offset), text);
 }
 
 /** `---` followed by nothing (or only comments): no document to check. */

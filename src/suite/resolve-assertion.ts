@@ -1,5 +1,5 @@
 /** One assertion, the one-line string or the map, with the suite's defaults filled in. */
-import type { Protocol } from '../policy/cluster.js';
+import type { Protocol } from '../policy/index.js';
 import { formatDestination, formatEndpoint, formatPort } from './format-endpoint.js';
 import type { ValuePath } from './locate-node.js';
 import { parseAssertionLine } from './parse-assertion.js';

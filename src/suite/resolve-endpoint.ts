@@ -4,7 +4,7 @@ import { parseEndpoint, type EndpointRole, type ParsedEndpoint } from './parse-e
 import { namespaceNameProblem } from './names.js';
 import { atOffset, atValue, type ResolveContext } from './resolve-context.js';
 import { isPlainMap, resolveSelector } from './resolve-selector.js';
-import { isEmptySelector } from '../policy/selector.js';
+import { isEmptySelector } from '../policy/index.js';
 import type { NamespaceSpec, PodSpec } from './types.js';
 
 export function resolveEndpoint(

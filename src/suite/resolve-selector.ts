@@ -2,14 +2,14 @@
  * Structured selectors in a suite: a label map (`{app: web}`) or a LabelSelector
  * (`matchLabels`/`matchExpressions`), each key and value checked as the API server would.
  */
-import type { Labels } from '../policy/cluster.js';
+import type { Labels } from '../policy/index.js';
 import {
   labelKeyProblem,
   labelValueProblem,
   type LabelSelector,
   type SelectorOperator,
   type SelectorRequirement,
-} from '../policy/selector.js';
+} from '../policy/index.js';
 import type { ValuePath } from './locate-node.js';
 import { atKey, atValue, type ResolveContext } from './resolve-context.js';
 

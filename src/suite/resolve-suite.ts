@@ -1,6 +1,6 @@
 /** A schema-checked suite document into a `Suite`: defaults, setup paths, assertions. */
 import { dirname, isAbsolute, join } from 'node:path';
-import type { Protocol } from '../policy/cluster.js';
+import type { Protocol } from '../policy/index.js';
 import { parseDuration } from './parse-duration.js';
 import { protocolOf } from './parse-port.js';
 import { atOffset, atValue, type ResolveContext } from './resolve-context.js';

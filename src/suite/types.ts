@@ -1,16 +1,9 @@
 /** A suite as the user wrote it, validated and parsed; positions kept for every report line. */
-import type { Protocol } from '../policy/cluster.js';
-import type { LabelSelector } from '../policy/selector.js';
+import type { Protocol } from '../policy/index.js';
+import type { LabelSelector } from '../policy/index.js';
+import type { Problem, SourceLocation } from '../shared/index.js';
 
-/**
- * Where something stands in a suite file; line and col are 1-based. Line 0 (and col 0)
- * means the file as a whole, e.g. a path that does not exist.
- */
-export interface SourceLocation {
-  readonly file: string;
-  readonly line: number;
-  readonly col: number;
-}
+export type { SourceLocation };
 
 export type NamespaceSpec =
   | { readonly kind: 'name'; readonly name: string }
@@ -100,10 +93,5 @@ export type SuiteErrorCode =
   | 'BAD_VALUE'
   | 'FILE_NOT_FOUND';
 
-export interface SuiteError {
-  readonly code: SuiteErrorCode;
-  readonly message: string;
-  readonly location: SourceLocation;
-  /** The offending line with a caret under the column, for terminals. */
-  readonly excerpt?: string;
-}
+/** A problem in a suite file, printed by src/shared's `formatProblem`. */
+export type SuiteError = Problem<SuiteErrorCode>;

@@ -22,7 +22,7 @@ import {
   payloadState,
 } from '../../src/agent-payload/index.js';
 import type { ReadyPayload } from '../../src/agent-payload/index.js';
-import { DEFAULT_AGENT_IMAGE } from '../../src/cluster/live.js';
+import { DEFAULT_AGENT_IMAGE } from '../../src/shared/index.js';
 
 const ROOT = packageRoot();
 const noMusl = await execa('musl-gcc', ['--version'], { reject: false }).then((result) =>

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ACTION_OUTPUT_NAMES } from '../../src/action/index.js';
-import { DEFAULT_AGENT_IMAGE } from '../../src/cluster/agent-image.js';
+import { DEFAULT_AGENT_IMAGE } from '../../src/shared/index.js';
 import type { GithubFile, KnownWriters } from './actions-files.js';
 import { accessPaths, checkAction, checkWorkflow, readActionInterface } from './actions-files.js';
 

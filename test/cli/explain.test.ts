@@ -25,4 +25,22 @@ test('explain points at the bad character of its argument', async () => {
   const run = await runCli(['explain', 'from shop/app=checkout to default/app=web:70000', ...STATE]);
   assert.equal(run.exitCode, 2);
   assert.match(run.stderr, /<command line>:1:43: error BAD_PORT: port 70000 is out of range/);
+  // The argument under a gutter, as suite lines are shown, with the caret under the 7.
+  assert.ok(
+    run.stderr.endsWith(
+      `\n  1 | from shop/app=checkout to default/app=web:70000\n    | ${' '.repeat(42)}^\n`,
+    ),
+    run.stderr,
+  );
+});
+
+test('an assertion that cannot be probed prints its plan problem in the one format, under the argument', async () => {
+  const run = await runCli(['explain', 'from pod:shop/nobody to default/app=web:http', ...STATE]);
+  assert.equal(run.exitCode, 1);
+  assert.equal(
+    run.stdout,
+    '<command line>:1:1: error POD_NOT_FOUND: pod shop/nobody not found\n' +
+      '  1 | from pod:shop/nobody to default/app=web:http\n' +
+      '    | ^\n',
+  );
 });

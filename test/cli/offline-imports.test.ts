@@ -39,8 +39,8 @@ const LIVE_ONLY: readonly [string, RegExp][] = [
   ['@kubernetes/client-node', /\/node_modules\/@kubernetes\/client-node\//],
   ['ws', /\/node_modules\/ws\//],
   ['execa', /\/node_modules\/execa\//],
-  // Naming a lab (the default name in --help) takes its paths and state folder, nothing more.
-  ['the lab', /\/src\/lab\/(?!(supervisor\/lab-paths|state-store|names)\.ts$)/],
+  // Naming a lab (the default name in --help) takes its front door and names/, nothing more.
+  ['the lab', /\/src\/lab\/(?!(index|names\/[a-z-]+|lifecycle\/render-status)\.ts$)/],
 ];
 
 let folder = '';

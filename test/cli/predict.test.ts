@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Parser } from 'tap-parser';
+import type { JsonReport } from '../../src/report/index.js';
 import { runCli } from './run-cli.js';
 
 const STATE = ['--state', 'suites/manifests'];
@@ -80,4 +81,51 @@ test('an unknown reporter is bad input (exit 2)', async () => {
   const run = await runCli(['predict', 'suites/', ...STATE, '--reporter', 'html']);
   assert.equal(run.exitCode, 2);
   assert.match(run.stderr, /Invalid values|choices/i);
+});
+
+test("a suite's recipes key merges the packs' assertions, judged against their own setup and policies", async () => {
+  const run = await runCli([
+    'predict',
+    'test/fixtures/cli/with-recipes.yaml',
+    ...STATE,
+    '--reporter',
+    'json',
+  ]);
+  assert.equal(run.stderr, '');
+  assert.equal(run.exitCode, 0, run.stdout);
+  const report = JSON.parse(run.stdout) as JsonReport;
+  const assertions = report.suites[0]?.assertions ?? [];
+  assert.deepEqual(
+    assertions.map((a) => [a.origin.kind === 'recipe' ? a.origin.recipe : a.origin.kind, a.outcome]),
+    [
+      ['suite', 'pass'],
+      ...Array.from({ length: 4 }, () => ['07-allow-traffic-from-some-pods-in-another-namespace', 'pass']),
+      ['08-allow-external-traffic', 'pass'],
+      ['08-allow-external-traffic', 'pass'],
+    ],
+  );
+  // Offline, an outside address as a source is judged, not skipped as a live run must.
+  const outside = assertions.find((a) => a.name === 'an external client still reaches web');
+  assert.equal(outside?.from, '203.0.113.8');
+  assert.deepEqual(outside?.pairs[0]?.observations, ['allowed']);
+  // The packs stand in namespaces of their own, read with the --state manifests.
+  assert.match(outside?.pairs[0]?.destination.display ?? '', /^rcp-08-default\//);
+});
+
+test('a recipe the suite names that is no pack is bad input, reported with the suite problems', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'npa-cli-'));
+  try {
+    const suite = join(dir, 'unknown-recipe.yaml');
+    await writeFile(
+      suite,
+      'apiVersion: netpol-assert/v1\nkind: Suite\nmetadata: {name: r}\nrecipes: ["99"]\n',
+    );
+    const run = await runCli(['predict', suite, '--state', 'test/fixtures/cli/not-a-manifest.yaml']);
+    assert.equal(run.exitCode, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /names recipe '99', which is not a pack/);
+    assert.match(run.stderr, /not-a-manifest\.yaml/, 'the manifests were read and reported too');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

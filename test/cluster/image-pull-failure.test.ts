@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import { IMAGE_PULL_FAILURES, imagePullFailures, imagePullProblem } from '../../src/cluster/live.js';
+import { IMAGE_PULL_FAILURES, imagePullFailures, imagePullProblem } from '../../src/cluster/index.js';
 
 const IMAGE = 'ghcr.io/netpol-assert/agent:0.0.0-missing';
 

@@ -3,10 +3,11 @@
  * policies in a known way: the manifests' NetworkPolicies rewritten as the plugin reads
  * them, then `predict`. The fault-mode tests compare a live run with this.
  */
-import { readManifests, stateFromManifests } from '../../src/cluster/index.js';
-import type { ManifestObject } from '../../src/cluster/index.js';
-import { planProbes, predict } from '../../src/probe/index.js';
-import type { AssertionResult } from '../../src/probe/index.js';
+import { readManifests, stateFromManifests } from '../../src/manifests/index.js';
+import type { ManifestObject } from '../../src/manifests/index.js';
+import { planProbes } from '../../src/plan/index.js';
+import { predict } from '../../src/run/index.js';
+import type { AssertionResult } from '../../src/run/index.js';
 import { loadSuiteFiles } from '../../src/suite/index.js';
 import type { Suite } from '../../src/suite/index.js';
 import { REPO_ROOT } from '../cli/run-cli.js';

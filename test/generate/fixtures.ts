@@ -4,10 +4,11 @@
  * verdicts, and none expects what the policies do not say).
  */
 import assert from 'node:assert/strict';
-import { readManifests, stateFromManifests } from '../../src/cluster/index.js';
+import { readManifests, stateFromManifests } from '../../src/manifests/index.js';
 import { withNamespaceNameLabels } from '../../src/policy/index.js';
 import type { ClusterState, NetworkPolicyManifest } from '../../src/policy/index.js';
-import { planProbes, predict } from '../../src/probe/index.js';
+import { planProbes } from '../../src/plan/index.js';
+import { predict } from '../../src/run/index.js';
 import type { Assertion, Suite } from '../../src/suite/index.js';
 import { suiteOf as suiteFrom } from '../../src/suite/index.js';
 import { cluster, manifest, policy } from '../policy/fixtures.js';

@@ -6,8 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDocument } from 'yaml';
-import { formatGeneratedSuite } from '../../src/generate/index.js';
-import { generateAssertions } from '../../src/probe/index.js';
+import { formatGeneratedSuite, generateAssertions } from '../../src/generate/index.js';
 import type { Assertion } from '../../src/suite/index.js';
 import { formatDestination, formatEndpoint, parseSuiteText } from '../../src/suite/index.js';
 import { assertAllHold, clusterWith, exampleState, manifest } from './fixtures.js';

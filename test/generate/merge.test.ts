@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeGenerated, planProbes } from '../../src/probe/index.js';
+import { mergeGenerated } from '../../src/generate/index.js';
+import { planProbes } from '../../src/plan/index.js';
 import type { Suite } from '../../src/suite/index.js';
 import { parseSuiteText } from '../../src/suite/index.js';
 import { assertAllHold, exampleState } from './fixtures.js';

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClusterView, fitEndpoint, narrowEndpoint } from '../../src/generate/index.js';
+import { ClusterView, fitEndpoint, generateAssertions, narrowEndpoint } from '../../src/generate/index.js';
 import type { ClusterState, Pod } from '../../src/policy/index.js';
-import { describeEndpoint, generateAssertions, planProbes } from '../../src/probe/index.js';
+import { describeEndpoint, planProbes } from '../../src/plan/index.js';
 import type { EndpointSpec } from '../../src/suite/index.js';
 import { formatDestination, formatEndpoint, parseEndpoint } from '../../src/suite/index.js';
 import { syntheticCluster } from '../../bench/synthetic-cluster.js';

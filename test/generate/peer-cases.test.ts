@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateAssertions } from '../../src/probe/index.js';
+import { generateAssertions } from '../../src/generate/index.js';
 import type { Assertion } from '../../src/suite/index.js';
 import { formatDestination, formatEndpoint } from '../../src/suite/index.js';
 import { assertAllHold, clusterWith, manifest, named, suiteOf, tagsOf } from './fixtures.js';

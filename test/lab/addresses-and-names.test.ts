@@ -5,17 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AddressPool,
   blockContains,
   canonicalAddress,
   formatBlock,
   isDocumentationAddress,
   parseAddress,
   parseBlock,
-} from '../../src/lab/address.js';
-import type { Address, Block } from '../../src/lab/address.js';
-import { AddressPool } from '../../src/lab/address-pool.js';
-import { LabNames, labNameProblem, labOfName } from '../../src/lab/names.js';
-import { checkNetns } from '../../src/lab/netns.js';
+} from '../../src/lab/addresses/index.js';
+import type { Address, Block } from '../../src/lab/addresses/index.js';
+import { LabNames, labNameProblem, labOfName } from '../../src/lab/names/index.js';
+import { checkNetns } from '../../src/lab/host/index.js';
 
 function address(text: string): Address {
   const parsed = parseAddress(text);

@@ -11,10 +11,16 @@ import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { labelsNamespaceNames, serverVersion } from '../../src/lab/control-plane/index.js';
-import { labApply, labDown, labStatus, labUp, renderLabStatus } from '../../src/lab/lifecycle/index.js';
-import type { LabUp } from '../../src/lab/lifecycle/index.js';
-import { labPaths, readSupervisorRecord } from '../../src/lab/supervisor/index.js';
-import type { SupervisorRecord } from '../../src/lab/supervisor/index.js';
+import {
+  labApply,
+  labDown,
+  labPaths,
+  labStatus,
+  labUp,
+  readSupervisorRecord,
+  renderLabStatus,
+} from '../../src/lab/index.js';
+import type { LabUp, SupervisorRecord } from '../../src/lab/index.js';
 import { eventually, execInPod, hasKubectl, isRoot, leftoversOf } from './lab-helpers.js';
 
 const LAB = 'cptest';

@@ -5,9 +5,18 @@
  * outside host probed; a disagreement prints the seed and the whole case.
  *
  * The lab's kube-apiserver (the one findLabBinaries finds, e.g. by KUBEBUILDER_ASSETS)
- * stores every random policy first (a dry-run create), and the data plane and the model
- * both get what it stored, defaults and all, as they would in a lab. Port ranges
- * (`endPort`) are drawn when the server has them (1.25+, asked from its /version).
+ * stores every random policy first (a dry-run create). Port ranges (`endPort`) are drawn
+ * when the server has them (1.25+, asked from its /version). The generator draws the
+ * forms the server defaults (policyTypes absent, null or `[]`; empty lists; empty
+ * selectors), so each round hands the two sides a different form:
+ *
+ *   round 0: both get what the server stored, defaults and all, as in a lab
+ *   round 1: the data plane gets the policies as drawn, the model what the server stored
+ *   round 2: the model gets the policies as drawn (as `predict --state` reads files),
+ *            the data plane what the server stored
+ *
+ * and, for every policy, which directions the model and the data plane's compiler say
+ * it isolates, read from the policy as drawn, must be the policyTypes the server stored.
  *
  *   connected            -> allowed
  *   timeout/unreachable  -> denied
@@ -32,11 +41,12 @@ import {
   startControlPlane,
 } from '../../src/lab/control-plane/index.js';
 import type { ControlPlane, KubernetesVersion } from '../../src/lab/control-plane/index.js';
-import type { DataPlaneStatus, DesiredState } from '../../src/lab/index.js';
-import { DataPlane } from '../../src/lab/index.js';
-import { buildPolicy, PolicyEngine } from '../../src/policy/index.js';
+import type { DataPlaneStatus, DesiredState } from '../../src/lab/data-plane/index.js';
+import { DataPlane } from '../../src/lab/data-plane/index.js';
+import { isolates } from '../../src/lab/enforcer/index.js';
+import { buildPolicy, PolicyEngine, policyTypes } from '../../src/policy/index.js';
 import type { ClusterState, NetworkPolicy, Pod, Protocol, TrafficEndpoint } from '../../src/policy/index.js';
-import type { NetworkPolicyManifest } from '../../src/policy/manifest.js';
+import type { LabelSelectorManifest, NetworkPolicyManifest } from '../../src/policy/manifest.js';
 import { labSkipReason, probeFrom } from './lab-support.js';
 import type { Probe, ProbeOutcome } from './lab-support.js';
 import type { RandomCluster } from './random-cluster.js';
@@ -44,9 +54,23 @@ import { randomCluster, randomPolicies, Rng } from './random-cluster.js';
 
 const LAB = 'tdiff';
 const SEEDS = (process.env.NETPOL_ASSERT_SEEDS ?? '1,2,3,4,5,6,7,8,9,10').split(',').map(Number);
-const POLICY_ROUNDS = 3;
 const TIMEOUT_MS = 300;
 const NAMESPACES = ['alpha', 'beta', 'gamma'];
+
+/** Which form of each round's policies the data plane and the model get (see above). */
+type PolicyForm = 'stored' | 'drawn';
+const ROUND_FORMS: readonly { readonly dataPlane: PolicyForm; readonly model: PolicyForm }[] = [
+  { dataPlane: 'stored', model: 'stored' },
+  { dataPlane: 'drawn', model: 'stored' },
+  { dataPlane: 'stored', model: 'drawn' },
+];
+const POLICY_ROUNDS = ROUND_FORMS.length;
+
+/** One round's policies in both forms, index for index. */
+interface RoundPolicies {
+  readonly drawn: readonly NetworkPolicyManifest[];
+  readonly stored: readonly NetworkPolicyManifest[];
+}
 
 async function skipReason(): Promise<string | false> {
   const machine = await labSkipReason();
@@ -139,7 +163,7 @@ interface Case {
   readonly protocol: Protocol;
 }
 
-function desiredOf(cluster: RandomCluster, policies: NetworkPolicyManifest[]): DesiredState {
+function desiredOf(cluster: RandomCluster, policies: readonly NetworkPolicyManifest[]): DesiredState {
   return {
     nodes: [{ name: 'node-a' }, { name: 'node-b' }],
     namespaces: cluster.namespaces,
@@ -149,7 +173,11 @@ function desiredOf(cluster: RandomCluster, policies: NetworkPolicyManifest[]): D
   };
 }
 
-function modelOf(cluster: RandomCluster, status: DataPlaneStatus, policies: NetworkPolicyManifest[]) {
+function modelOf(
+  cluster: RandomCluster,
+  status: DataPlaneStatus,
+  policies: readonly NetworkPolicyManifest[],
+) {
   const built = policies.map((manifest): NetworkPolicy => {
     const result = buildPolicy(manifest);
     if (!result.ok)
@@ -247,7 +275,7 @@ function describeCase(
   engine: PolicyEngine,
   cluster: RandomCluster,
   status: DataPlaneStatus,
-  policies: NetworkPolicyManifest[],
+  policies: RoundPolicies,
 ): string {
   const verdict = engine.verdict({
     source: c.source.model,
@@ -270,7 +298,9 @@ function describeCase(
     ...pods,
     `outside: ${JSON.stringify(status.externalHosts.map((h) => [h.name, h.address]))}`,
     `nodes: ${JSON.stringify(status.nodes.map((n) => [n.name, n.address]))}`,
-    `policies: ${JSON.stringify(policies, null, 1)}`,
+    `forms: ${JSON.stringify(ROUND_FORMS[round])}`,
+    `policies as drawn: ${JSON.stringify(policies.drawn, null, 1)}`,
+    `policies as stored: ${JSON.stringify(policies.stored, null, 1)}`,
   ].join('\n');
 }
 
@@ -279,6 +309,7 @@ describe('the data plane agrees with the policy model on random clusters', { ski
   let api: ApiServer | undefined;
   let folder = '';
   let rangesStored = 0;
+  const edgeCases = new Map<string, number>();
 
   before(async () => {
     await DataPlane.cleanLeftovers({ lab: LAB });
@@ -311,17 +342,27 @@ describe('the data plane agrees with the policy model on random clusters', { ski
         outsideIps: status.externalHosts.map((h) => h.address),
       };
       const disagreements: string[] = [];
+      const defaulting: string[] = [];
       let probes = 0;
       let allowed = 0;
       let ranges = 0;
+      let policyCount = 0;
       for (let round = 0; round < POLICY_ROUNDS; round++) {
         const server = api;
         const drawn = randomPolicies(rng, anchors, { portRanges });
-        const policies = await Promise.all(drawn.map((policy) => storedByServer(server, policy)));
-        ranges += countRanges(policies);
-        rangesStored += countRanges(policies);
-        status = await plane.apply(desiredOf(cluster, policies));
-        const engine = modelOf(cluster, status, policies);
+        const policies: RoundPolicies = {
+          drawn,
+          stored: await Promise.all(drawn.map((policy) => storedByServer(server, policy))),
+        };
+        policyCount += drawn.length;
+        for (const policy of drawn)
+          for (const edge of edgeCasesOf(policy)) edgeCases.set(edge, (edgeCases.get(edge) ?? 0) + 1);
+        defaulting.push(...defaultingDisagreements(seed, round, policies));
+        ranges += countRanges(policies.stored);
+        rangesStored += countRanges(policies.stored);
+        const forms = ROUND_FORMS[round] ?? assert.fail(`no forms for round ${round}`);
+        status = await plane.apply(desiredOf(cluster, policies[forms.dataPlane]));
+        const engine = modelOf(cluster, status, policies[forms.model]);
         const cases = casesOf(sidesOf(cluster, status));
         const outcomes = await observe(cases);
         cases.forEach((c, i) => {
@@ -346,11 +387,13 @@ describe('the data plane agrees with the policy model on random clusters', { ski
       }
       t.diagnostic(
         `seed ${seed} on ${api.version.gitVersion}: ${probes} probes, ${allowed} allowed by the model, ` +
-          `${ranges} port ranges, ${disagreements.length} disagreements`,
+          `${policyCount} policies, ${ranges} port ranges, ${disagreements.length} disagreements, ` +
+          `${defaulting.length} policyTypes defaulting disagreements`,
       );
       if (!portRanges) assert.equal(ranges, 0, 'no endPort is drawn for a server without it');
       assert.ok(probes >= 75, `only ${probes} probes`);
       assert.ok(allowed > 0 && allowed < probes, 'both verdicts occur');
+      assert.deepEqual(defaulting, [], "model and data plane isolate what the server's policyTypes say");
       assert.equal(
         disagreements.length,
         0,
@@ -365,7 +408,99 @@ describe('the data plane agrees with the policy model on random clusters', { ski
     if (servesEndPort(api.version)) assert.ok(rangesStored > 0, 'some endPort reached the data plane');
     else assert.equal(rangesStored, 0);
   });
+
+  test('the generator drew every form the API server defaults or drops', (t) => {
+    for (const [edge, count] of [...edgeCases].sort()) t.diagnostic(`${count} policies: ${edge}`);
+    // Other seeds (NETPOL_ASSERT_SEEDS) may be too few to draw every form.
+    if (process.env.NETPOL_ASSERT_SEEDS !== undefined) return;
+    for (const edge of EDGE_CASES) assert.ok((edgeCases.get(edge) ?? 0) > 0, `never drawn: ${edge}`);
+  });
 });
+
+/**
+ * The API server's rule (SetDefaults_NetworkPolicy, pkg/apis/networking/v1/defaults.go):
+ * `len(policyTypes) == 0` becomes [Ingress], plus Egress when `len(egress) != 0`.
+ * The stored object must say so, and the model and the data plane's compiler, each
+ * reading the policy as drawn, must isolate exactly the stored types.
+ */
+function defaultingDisagreements(seed: number, round: number, policies: RoundPolicies): string[] {
+  return policies.drawn.flatMap((drawn, index) => {
+    const stored = policies.stored[index] ?? assert.fail(`policy ${index} was not stored`);
+    const listed = stored.spec.policyTypes ?? [];
+    const server = { ingress: listed.includes('Ingress'), egress: listed.includes('Egress') };
+    const unspecified = (drawn.spec.policyTypes ?? []).length === 0;
+    const rule = { ingress: true, egress: (drawn.spec.egress ?? []).length > 0 };
+    const model = policyTypes(drawn);
+    const dataPlane = { ingress: isolates(drawn, 'ingress'), egress: isolates(drawn, 'egress') };
+    const where = `seed ${seed} round ${round} ${drawn.metadata.name}: drawn ${JSON.stringify(drawn.spec)}, stored policyTypes ${JSON.stringify(listed)}`;
+    const problems: string[] = [];
+    if (unspecified && !sameTypes(server, rule))
+      problems.push(`the server did not default as defaults.go: ${where}`);
+    if (!sameTypes(model, server)) problems.push(`the model isolates ${JSON.stringify(model)}: ${where}`);
+    if (!sameTypes(dataPlane, server))
+      problems.push(`the data plane isolates ${JSON.stringify(dataPlane)}: ${where}`);
+    return problems;
+  });
+}
+
+function sameTypes(
+  a: { ingress: boolean; egress: boolean },
+  b: { ingress: boolean; egress: boolean },
+): boolean {
+  return a.ingress === b.ingress && a.egress === b.egress;
+}
+
+/** The forms the server defaults or drops, as the generator draws them. */
+const EDGE_CASES = [
+  'policyTypes absent, no egress key',
+  'policyTypes absent, egress []',
+  'policyTypes absent, egress rules',
+  'policyTypes null',
+  'policyTypes [], no egress rules',
+  'policyTypes [], egress rules',
+  'a policy type listed twice',
+  'no podSelector',
+  'an empty podSelector',
+  'ingress [] or egress []',
+  'a rule with from/to []',
+  'a rule without from/to',
+  'ports []',
+  'ports [{}]',
+] as const;
+
+function edgeCasesOf(policy: NetworkPolicyManifest): (typeof EDGE_CASES)[number][] {
+  const { spec } = policy;
+  const egressRules = (spec.egress ?? []).length > 0;
+  const edges: (typeof EDGE_CASES)[number][] = [];
+  if (!('policyTypes' in spec)) {
+    if (spec.egress === undefined) edges.push('policyTypes absent, no egress key');
+    else edges.push(egressRules ? 'policyTypes absent, egress rules' : 'policyTypes absent, egress []');
+  } else if (spec.policyTypes === null) edges.push('policyTypes null');
+  else if (spec.policyTypes?.length === 0)
+    edges.push(egressRules ? 'policyTypes [], egress rules' : 'policyTypes [], no egress rules');
+  else if (new Set(spec.policyTypes).size < (spec.policyTypes ?? []).length)
+    edges.push('a policy type listed twice');
+  if (spec.podSelector === undefined) edges.push('no podSelector');
+  else if (isEmptySelector(spec.podSelector)) edges.push('an empty podSelector');
+  if (spec.ingress?.length === 0 || spec.egress?.length === 0) edges.push('ingress [] or egress []');
+  const rules = [
+    ...(spec.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports })),
+    ...(spec.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports })),
+  ];
+  if (rules.some((rule) => rule.peers?.length === 0)) edges.push('a rule with from/to []');
+  if (rules.some((rule) => rule.peers === undefined)) edges.push('a rule without from/to');
+  if (rules.some((rule) => rule.ports?.length === 0)) edges.push('ports []');
+  if (rules.some((rule) => (rule.ports ?? []).some((port) => Object.keys(port).length === 0)))
+    edges.push('ports [{}]');
+  return edges;
+}
+
+function isEmptySelector(selector: LabelSelectorManifest | null): boolean {
+  return (
+    selector === null ||
+    (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)
+  );
+}
 
 /** How many port entries of the stored policies carry an endPort. */
 function countRanges(policies: readonly NetworkPolicyManifest[]): number {

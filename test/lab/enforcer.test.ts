@@ -97,6 +97,44 @@ test('without policyTypes a policy isolates ingress, and egress only when it has
   ]);
 });
 
+// The API server defaults when `len(spec.PolicyTypes) == 0` (SetDefaults_NetworkPolicy): `[]`
+// and null are "not specified", exactly as a missing key.
+for (const policyTypes of [[], null] as const) {
+  test(`policyTypes ${JSON.stringify(policyTypes)} is defaulted as if unset: Ingress, plus Egress with egress rules`, () => {
+    const types = policyTypes === null ? null : [...policyTypes];
+    const noEgressRules = chainsOf('web', [policy('p', { podSelector: {}, policyTypes: types })]);
+    assert.deepEqual(
+      noEgressRules.ingress?.map((allow) => allow.origin),
+      ['node node-a is always allowed'],
+      'ingress isolated, nothing but the node allowed',
+    );
+    assert.equal(noEgressRules.egress, undefined);
+    const emptyEgress = chainsOf('web', [policy('p', { podSelector: {}, policyTypes: types, egress: [] })]);
+    assert.equal(emptyEgress.egress, undefined, '`egress: []` adds no Egress');
+    const withEgress = chainsOf('web', [
+      policy('p', {
+        podSelector: {},
+        policyTypes: types,
+        egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }],
+      }),
+    ]);
+    assert.ok(withEgress.ingress, 'ingress isolated');
+    assert.deepEqual(withEgress.egress, [
+      {
+        peer: { kind: 'anyAddress' },
+        port: { kind: 'portRange', protocol: 'UDP', first: 53, last: 53 },
+        origin: 'shop/p egress[0]',
+      },
+    ]);
+  });
+}
+
+test('a policy type listed twice counts once (the API server accepts duplicates)', () => {
+  const chains = chainsOf('web', [policy('p', { podSelector: {}, policyTypes: ['Egress', 'Egress'] })]);
+  assert.equal(chains.ingress, undefined);
+  assert.deepEqual(chains.egress, []);
+});
+
 test('policyTypes Egress alone leaves ingress open even when ingress rules are listed', () => {
   const chains = chainsOf('web', [policy('p', { podSelector: {}, policyTypes: ['Egress'], ingress: [{}] })]);
   assert.equal(chains.ingress, undefined);

@@ -4,8 +4,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { labDown, labUp } from '../../src/lab/lifecycle/index.js';
-import { labPaths } from '../../src/lab/supervisor/index.js';
+import { labDown, labPaths, labUp } from '../../src/lab/index.js';
 import { isRoot, leftoversOf } from './lab-helpers.js';
 
 const LAB = 'cpfail';

@@ -6,8 +6,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataPlaneStatus, DesiredState } from '../../src/lab/index.js';
-import { DataPlane } from '../../src/lab/index.js';
+import type { DataPlaneStatus, DesiredState } from '../../src/lab/data-plane/index.js';
+import { DataPlane } from '../../src/lab/data-plane/index.js';
 import type { Protocol } from '../../src/policy/cluster.js';
 import type { NetworkPolicyManifest } from '../../src/policy/manifest.js';
 import { labSkipReason, probeFrom, verdictOf } from './lab-support.js';

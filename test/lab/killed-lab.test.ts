@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { DataPlaneStatus } from '../../src/lab/index.js';
-import { DataPlane } from '../../src/lab/index.js';
+import type { DataPlaneStatus } from '../../src/lab/data-plane/index.js';
+import { DataPlane } from '../../src/lab/data-plane/index.js';
 import { hostSnapshot, labSkipReason, processExists } from './lab-support.js';
 
 const skip = (await labSkipReason()) ?? false;

@@ -57,6 +57,11 @@ describe('netpol-assert lab', { skip: isRoot ? false : 'the lab needs root' }, (
     const result = await run('lab', 'up', '--name', 'nolab', '-f', folder);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /8\.8\.8\.8 is not in a documentation range/);
+    // In the one format of every problem: place, code, the line and a caret under the address.
+    assert.match(
+      result.stderr,
+      /hosts\.yaml:6:12: error NOT_DOCUMENTATION_ADDRESS: .*\n {2}6 \| {3}address: 8\.8\.8\.8\n {4}\| {12}\^\n/,
+    );
   });
 
   test('up without etcd and kube-apiserver anywhere is exit code 3 and names npm run setup:lab', async () => {

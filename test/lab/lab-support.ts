@@ -1,13 +1,15 @@
 /**
  * Test-only helpers for the lab: whether this machine can run it, probes from inside a
- * lab namespace (the responder's `--probe-batch` mode), and a snapshot of what a lab
- * may leave behind.
+ * lab namespace (with netpol-probe, the agent's prober, as the agent image holds it), and
+ * a snapshot of what a lab may leave behind.
  */
 import { execa } from 'execa';
 import { readdir, readFile } from 'node:fs/promises';
+import { formatTasks, parseHelperLine, probeQueryOf } from '../../agent/index.js';
+import type { HelperTask, HelperWord } from '../../agent/index.js';
+import { ensureAgentPayload } from '../../src/agent-payload/index.js';
+import { inNetns } from '../../src/lab/host/index.js';
 import type { Protocol } from '../../src/policy/cluster.js';
-import { responderBinary } from '../../src/lab/index.js';
-import { inNetns } from '../../src/lab/index.js';
 
 /** Why the lab tests cannot run here, or undefined when they can. */
 export async function labSkipReason(): Promise<string | undefined> {
@@ -32,21 +34,76 @@ export interface Probe {
   readonly port: number;
 }
 
-/** Runs probes concurrently from inside `netns`; one outcome per probe, in order. */
+let payloadProbe: Promise<string> | undefined;
+
+/** netpol-probe from the agent's payload (build/agent/), rebuilt first when its sources changed, as the lab does. */
+function probeBinary(): Promise<string> {
+  payloadProbe ??= ensureAgentPayload().then((payload) => payload.probe);
+  return payloadProbe;
+}
+
+/**
+ * Runs probes concurrently from inside `netns`, one attempt each; one outcome per probe,
+ * in order. netpol-probe runs there through `ip netns exec`, which refuses (through
+ * inNetns) any namespace the lab did not make. Tasks and results are the agent's own
+ * line format (agent/helper-lines.ts), each probe in the mode the agent would choose
+ * (a DNS question to port 53); with the input closed after `end`, the probes start.
+ */
 export async function probeFrom(
   netns: string,
   probes: readonly Probe[],
   timeoutMs = 300,
 ): Promise<ProbeOutcome[]> {
   if (probes.length === 0) return [];
-  const binary = await responderBinary();
-  const input = probes.map((p) => `${p.protocol.toLowerCase()} ${p.address} ${p.port}`).join('\n') + '\n';
-  const [file, args] = inNetns(netns, binary, ['--probe-batch', '--timeout-ms', String(timeoutMs)]);
-  const result = await execa(file, args, { input, timeout: 30_000 });
-  const words = result.stdout.split('\n').filter((line) => line !== '');
-  if (words.length !== probes.length)
-    throw new Error(`prober answered ${words.length} of ${probes.length}: ${result.stderr}`);
-  return words.map((word) => (word.startsWith('error') ? 'error' : (word as ProbeOutcome)));
+  const tasks: HelperTask[] = probes.map((probe, index) => ({
+    kind: 'probe',
+    index,
+    mode: modeOf(probe),
+    ip: probe.address,
+    port: probe.port,
+    timeoutMs,
+    attempts: 1,
+    nonce: `lab-test-${index}`,
+  }));
+  const [file, args] = inNetns(netns, await probeBinary(), []);
+  const result = await execa(file, args, { input: formatTasks(tasks), timeout: 30_000 });
+  const outcomes: (ProbeOutcome | undefined)[] = probes.map(() => undefined);
+  for (const text of result.stdout.split('\n').filter((line) => line !== '')) {
+    const line = parseHelperLine(text);
+    if (line.kind === 'result') outcomes[line.index] = outcomeOf(line.word);
+    else if (line.kind !== 'ready') throw new Error(`netpol-probe said '${text}': ${result.stderr}`);
+  }
+  const answered = outcomes.filter((outcome) => outcome !== undefined);
+  if (answered.length !== probes.length)
+    throw new Error(`netpol-probe answered ${answered.length} of ${probes.length}: ${result.stderr}`);
+  return answered;
+}
+
+/** As the agent plans it (agent/plan-helper-jobs.ts): the protocol, speaking DNS where the agent would. */
+function modeOf(probe: Probe): Extract<HelperTask, { kind: 'probe' }>['mode'] {
+  const dns = probeQueryOf({ port: probe.port, protocol: probe.protocol }) === 'dns';
+  switch (probe.protocol) {
+    case 'TCP':
+      return dns ? 'dns-tcp' : 'tcp';
+    case 'UDP':
+      return dns ? 'dns-udp' : 'udp';
+    case 'SCTP':
+      return 'sctp';
+  }
+}
+
+/** `sent` (udp-send) and the capture words never answer a plain probe: as errors, they fail a test. */
+function outcomeOf(word: HelperWord): ProbeOutcome {
+  switch (word) {
+    case 'connected':
+    case 'refused':
+    case 'timeout':
+    case 'unreachable':
+    case 'unsupported':
+      return word;
+    default:
+      return 'error';
+  }
 }
 
 /** One probe, for readable tests. */

@@ -2,8 +2,11 @@
  * Seeded random clusters and NetworkPolicies for the differential test: small label
  * vocabularies so selectors often match, ports that share names with different numbers
  * (named ports must resolve per pod), ipBlocks around pods and outside hosts, and port
- * ranges (`endPort`) where the API server has them. Every policy is one the API server
- * accepts; the differential test has the server store each one first.
+ * ranges (`endPort`) where the API server has them, and the forms the API server
+ * defaults or drops: policyTypes absent, null, `[]` or with a type twice; `ingress: []` /
+ * `egress: []` beside rules; a rule's `from`/`to`/`ports` absent or `[]`; `ports: [{}]`;
+ * empty selectors written four ways, and no podSelector at all. Every policy is one the
+ * API server accepts; the differential test has the server store each one first.
  */
 import type { ContainerPort } from '../../src/policy/cluster.js';
 import type {
@@ -12,7 +15,7 @@ import type {
   NetworkPolicyPeerManifest,
   NetworkPolicyPortManifest,
 } from '../../src/policy/manifest.js';
-import type { DesiredExternalHost, DesiredNamespace, DesiredPod } from '../../src/lab/index.js';
+import type { DesiredExternalHost, DesiredNamespace, DesiredPod } from '../../src/lab/data-plane/index.js';
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
 export class Rng {
@@ -132,11 +135,19 @@ export function randomCluster(rng: Rng, seed: number): RandomCluster {
   return { namespaces, pods, externalHosts };
 }
 
+/** Every way of writing "all": the API server stores each as `{}`. */
+const EMPTY_SELECTORS: readonly LabelSelectorManifest[] = [
+  {},
+  { matchLabels: {} },
+  { matchExpressions: [] },
+  { matchLabels: {}, matchExpressions: [] },
+];
+
 function randomSelector(rng: Rng, vocabulary: Record<string, readonly string[]>): LabelSelectorManifest {
   const key = rng.pick(Object.keys(vocabulary));
   const values = vocabulary[key] ?? [];
   const roll = rng.next();
-  if (roll < 0.2) return {};
+  if (roll < 0.2) return structuredClone(rng.pick(EMPTY_SELECTORS));
   if (roll < 0.55) return { matchLabels: { [key]: rng.pick(values) } };
   const operator = rng.pick(['In', 'NotIn', 'Exists', 'DoesNotExist']);
   const expression =
@@ -220,6 +231,8 @@ function randomPort(rng: Rng, options: PolicyOptions): NetworkPolicyPortManifest
     },
     () => ({ protocol: port.protocol }),
     () => ({ protocol: 'SCTP', port: port.port }),
+    // Every TCP port: the server writes `protocol: TCP` in.
+    () => ({}),
   ])();
 }
 
@@ -229,6 +242,23 @@ function randomList<T>(rng: Rng, make: () => T): T[] | undefined {
   if (roll < 0.35) return [];
   return Array.from({ length: rng.int(1, 2) }, make);
 }
+
+/**
+ * Absent, null and `[]` are all defaulted by the API server (`len(policyTypes) == 0`):
+ * Ingress, plus Egress when the policy has egress rules. A type listed twice is valid.
+ */
+const POLICY_TYPES: readonly (readonly string[] | null | undefined)[] = [
+  undefined,
+  undefined,
+  null,
+  [],
+  [],
+  ['Ingress'],
+  ['Egress'],
+  ['Ingress', 'Egress'],
+  ['Egress', 'Ingress'],
+  ['Egress', 'Egress'],
+];
 
 export function randomPolicies(
   rng: Rng,
@@ -244,14 +274,15 @@ export function randomPolicies(
       rng.chance(0.15) ? undefined : rng.chance(0.18) ? [] : Array.from({ length: rng.int(1, 2) }, rule);
     const ingress = rules();
     const egress = rules();
-    const policyTypes = rng.pick([undefined, ['Ingress'], ['Egress'], ['Ingress', 'Egress']]);
+    const policyTypes = rng.pick(POLICY_TYPES);
+    const podSelector = rng.chance(0.1) ? undefined : randomSelector(rng, POD_LABELS);
     return {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: `policy-${index}`, namespace: rng.pick(NAMESPACES) },
       spec: {
-        podSelector: randomSelector(rng, POD_LABELS),
-        ...(policyTypes === undefined ? {} : { policyTypes }),
+        ...(podSelector === undefined ? {} : { podSelector }),
+        ...(policyTypes === undefined ? {} : { policyTypes: policyTypes === null ? null : [...policyTypes] }),
         ...(ingress === undefined
           ? {}
           : {

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DesiredPod } from '../../src/lab/index.js';
-import { DataPlane } from '../../src/lab/index.js';
+import type { DesiredPod } from '../../src/lab/data-plane/index.js';
+import { DataPlane } from '../../src/lab/data-plane/index.js';
 import { hostSnapshot, labSkipReason, probeFrom, rssKib } from './lab-support.js';
 
 const skip = (await labSkipReason()) ?? false;

@@ -15,8 +15,7 @@ import {
   findLabBinaries,
   RELEASE_KUBERNETES_VERSION,
 } from '../../src/lab/control-plane/index.js';
-import { labDown, labUp } from '../../src/lab/lifecycle/index.js';
-import { labPaths, readSupervisorRecord } from '../../src/lab/supervisor/index.js';
+import { labDown, labPaths, labUp, readSupervisorRecord } from '../../src/lab/index.js';
 import { isRoot } from './lab-helpers.js';
 
 const LAB = 'cpsolo';

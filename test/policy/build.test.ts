@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NetworkPolicyManifest, NetworkPolicy, PolicyError } from '../../src/policy/index.js';
-import { buildPolicy, validatePolicy } from '../../src/policy/index.js';
+import { buildPolicy, policyTypes, validatePolicy } from '../../src/policy/index.js';
 import { manifest } from './fixtures.js';
 
 /** `inNamespace: false` leaves metadata.namespace out. */
@@ -54,6 +54,44 @@ test('spec: an egress-only policy ignores ingress rules it carries', () => {
 test('spec: policyTypes [Ingress] with no ingress key isolates ingress with no rules, same as `ingress: []`', () => {
   assert.deepEqual(built({ podSelector: {}, policyTypes: ['Ingress'] }).ingress, []);
   assert.deepEqual(built({ podSelector: {}, policyTypes: ['Ingress'], ingress: [] }).ingress, []);
+});
+
+// The API server defaults policyTypes when `len(spec.PolicyTypes) == 0` (SetDefaults_NetworkPolicy):
+// an empty list and null are "not specified", exactly as a missing key.
+interface DefaultingCase {
+  readonly listed: [] | null;
+  readonly egress?: NonNullable<NetworkPolicyManifest['spec']['egress']>;
+  readonly egressIsolated: boolean;
+}
+const defaultingCases: DefaultingCase[] = [
+  { listed: [], egressIsolated: false },
+  { listed: [], egress: [], egressIsolated: false },
+  { listed: [], egress: [{}], egressIsolated: true },
+  { listed: null, egressIsolated: false },
+  { listed: null, egress: [{ to: [] }], egressIsolated: true },
+];
+for (const { listed, egress, egressIsolated } of defaultingCases) {
+  const egressText = egress === undefined ? 'no egress key' : `egress: ${JSON.stringify(egress)}`;
+  test(`spec: policyTypes ${JSON.stringify(listed)} with ${egressText} is defaulted as if unset`, () => {
+    const unset: NetworkPolicyManifest['spec'] = {
+      podSelector: {},
+      ...(egress === undefined ? {} : { egress }),
+    };
+    const spec: NetworkPolicyManifest['spec'] = { ...unset, policyTypes: listed };
+    const types = policyTypes(manifest('p', spec));
+    assert.deepEqual(types, { ingress: true, egress: egressIsolated });
+    assert.deepEqual(types, policyTypes(manifest('p', unset)), 'the same as without the key');
+    const p = built(spec);
+    assert.deepEqual(p.ingress, [], 'ingress isolated, with no rules');
+    assert.equal(p.egress !== undefined, egressIsolated);
+  });
+}
+
+test('spec: a policy type listed twice counts once (the API server accepts duplicates)', () => {
+  assert.deepEqual(policyTypes(manifest('p', { podSelector: {}, policyTypes: ['Egress', 'Egress'] })), {
+    ingress: false,
+    egress: true,
+  });
 });
 
 test('spec: `ingress: [{}]` is one rule for any peer on any port: allow all', () => {

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseManifests, stateFromManifests } from '../../src/cluster/index.js';
-import type { ManifestError } from '../../src/cluster/index.js';
+import { parseManifests, stateFromManifests } from '../../src/manifests/index.js';
+import type { ManifestError } from '../../src/manifests/index.js';
 import { clusterPolicyWarnings } from '../../src/policy/index.js';
 
 function errorsOf(text: string): readonly ManifestError[] {

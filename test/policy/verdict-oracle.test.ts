@@ -13,7 +13,8 @@ import type {
   PortRule,
   Traffic,
 } from '../../src/policy/index.js';
-import { cidrContains, matchesSelector, parseCidr, parseIp, PolicyEngine } from '../../src/policy/index.js';
+import { matchesSelector, PolicyEngine } from '../../src/policy/index.js';
+import { cidrContains, parseCidr, parseIp } from '../../src/shared/index.js';
 import { randomTraffic, syntheticCluster } from '../../bench/synthetic-cluster.js';
 
 function namespaceLabels(state: ClusterState, name: string): Record<string, string> {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RunInterrupted, runLive } from '../../src/probe/index.js';
-import type { LiveRunOptions, RunResult } from '../../src/probe/index.js';
+import type { LiveRunOptions } from '../../src/probe/index.js';
+import type { RunResult } from '../../src/run/index.js';
 import { parseSuiteText } from '../../src/suite/index.js';
 import type { Suite } from '../../src/suite/index.js';
 import { ModelCluster } from './model-cluster.js';
@@ -76,7 +77,6 @@ function options(overrides: Partial<LiveRunOptions> = {}): LiveRunOptions {
     readyTimeoutMs: 1_000,
     settleSeconds: 0,
     keepAgent: false,
-    explain: () => 'explained',
     ...overrides,
   };
 }
@@ -271,4 +271,84 @@ test('Ctrl-C while probes are in flight starts cleanup at once, without waiting 
   );
   assert.ok(cluster.events.includes('removeAgent'));
   finishProbes();
+});
+
+test('with --settle a pair that disagrees is probed again until it agrees, and says after how long', async () => {
+  // The first round of batches sees no policy yet: the deny pairs connect.
+  const cluster = new ModelCluster(MANIFESTS, { policiesLateBatches: 2 });
+  const logged: string[] = [];
+  const result = await runLive(
+    suitesOf(EXISTING_PODS_SUITE),
+    cluster,
+    options({ settleSeconds: 5, log: (line) => logged.push(line) }),
+  );
+  assert.deepEqual(outcomes(result), ['allow pass', 'deny pass']);
+  const [allow, deny] = result.suites[0]?.assertions ?? [];
+  assert.deepEqual(
+    allow?.pairs.map((p) => p.settledAfterSeconds),
+    [undefined, undefined],
+  );
+  for (const pair of deny?.pairs ?? []) {
+    assert.deepEqual(pair.observations, ['timeout']);
+    assert.ok((pair.settledAfterSeconds ?? 0) >= 0.5, `settled after ${pair.settledAfterSeconds}`);
+  }
+  assert.ok(
+    logged.some((line) => /^settling: 2 pair\(s\) still disagree/.test(line)),
+    logged.join('\n'),
+  );
+  // The retry probed only the two deny pairs again, with their listener checks.
+  assert.deepEqual(
+    cluster.batches
+      .slice(-2)
+      .map((b) => b.requests)
+      .sort(),
+    [1, 3],
+  );
+});
+
+test('without --settle a disagreeing pair is judged as first seen, and the report names the model verdict', async () => {
+  const cluster = new ModelCluster(MANIFESTS, { policiesLateBatches: 2 });
+  const result = await runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options());
+  assert.deepEqual(outcomes(result), ['allow pass', 'deny fail']);
+  const [allow, deny] = result.suites[0]?.assertions ?? [];
+  assert.ok(
+    allow?.pairs.every((p) => p.verdict === undefined),
+    'a passing pair carries no verdict',
+  );
+  for (const pair of deny?.pairs ?? []) {
+    assert.equal(pair.reason, 'observed allow: connected');
+    assert.equal(pair.verdict?.allowed, false, 'the model says deny');
+    assert.deepEqual(
+      pair.verdict?.ingress.isolatedBy.map((p) => p.name),
+      ['default-deny-ingress', 'http-from-clients'],
+    );
+  }
+  assert.deepEqual(
+    result.policies.map((p) => p.ref.name),
+    ['default-deny-ingress', 'http-from-clients'],
+  );
+});
+
+test('assertions reach the report in plan order as they are judged, with the durations the agent measured', async () => {
+  const cluster = new ModelCluster(MANIFESTS);
+  const events: string[] = [];
+  const result = await runLive(
+    suitesOf(EXISTING_PODS_SUITE),
+    cluster,
+    options({
+      progress: {
+        onPlan: (outline) => events.push(`plan ${outline.mode} ${outline.target} ${outline.suites.length}`),
+        onAssertion: (judged, at) => events.push(`assertion ${at.suite}.${at.assertion} ${judged.outcome}`),
+        onSuite: (judged, index) => events.push(`suite ${index} ${judged.assertions.length}`),
+      },
+    }),
+  );
+  assert.deepEqual(events, ['plan run model 1', 'assertion 0.0 pass', 'assertion 0.1 pass', 'suite 0 2']);
+  // Every probe answers in 1 ms (the agent's own timing); pairs go out side by side.
+  assert.deepEqual(
+    result.suites[0]?.assertions.map((a) => a.durationMs),
+    [1, 1],
+  );
+  assert.equal(result.suites[0]?.durationMs, 1);
+  assert.ok(result.durationMs > 0);
 });

@@ -14,7 +14,7 @@ import {
   READY_LINE,
 } from '../../agent/protocol.js';
 import type { ProbeRequest, ProbeResponse } from '../../agent/protocol.js';
-import { parseManifests, stateFromManifests } from '../../src/cluster/index.js';
+import { parseManifests, stateFromManifests } from '../../src/manifests/index.js';
 import { PolicyEngine } from '../../src/policy/index.js';
 import type { ClusterState, Namespace, Pod } from '../../src/policy/index.js';
 import type {
@@ -37,6 +37,8 @@ export interface ModelClusterOptions {
   readonly chunkLength?: number;
   /** Agents with probes to make answer only once this settles: probes still in flight. */
   readonly probesInFlight?: Promise<void>;
+  /** Policies reach the data plane late: the first this many batches with probes connect everything. */
+  readonly policiesLateBatches?: number;
 }
 
 export class ModelCluster implements ProbeCluster {
@@ -48,6 +50,7 @@ export class ModelCluster implements ProbeCluster {
   private readonly state: ClusterState;
   private readonly created: Pod[] = [];
   private readonly createdNamespaces: Namespace[] = [];
+  private probingBatches = 0;
 
   constructor(
     manifests: string,
@@ -115,9 +118,11 @@ export class ModelCluster implements ProbeCluster {
       this.events.push(`exec:answered ${agent.nodeName}`);
     }
     const answered = requests.slice(0, this.options.bailAfter ?? requests.length);
+    if (requests.length > 0) this.probingBatches += 1;
+    const enforced = this.probingBatches > (this.options.policiesLateBatches ?? 0);
     let stdout = `${formatHeader(requests.length)}${READY_LINE}\n`;
     answered.forEach((request, index) => {
-      if (request.kind === 'probe') stdout += formatResult(index + 1, this.answer(request));
+      if (request.kind === 'probe') stdout += formatResult(index + 1, this.answer(request, enforced));
     });
     stdout += answered.length < requests.length ? 'Bail out! the helper died\n' : formatPlan(answered.length);
     const size = this.options.chunkLength ?? stdout.length;
@@ -138,7 +143,7 @@ export class ModelCluster implements ProbeCluster {
     if (this.options.removeAgentFails) throw new Error(this.options.removeAgentFails);
   }
 
-  private answer(request: ProbeRequest): ProbeResponse {
+  private answer(request: ProbeRequest, enforced: boolean): ProbeResponse {
     const pods = [...this.state.pods, ...this.created];
     const source = pods.find(
       (pod) => request.source.kind === 'pod' && livePod(pod).uid === request.source.uid,
@@ -150,7 +155,7 @@ export class ModelCluster implements ProbeCluster {
         ? destination.ports.some((p) => p.port === request.port)
           ? 'connected'
           : 'refused'
-        : this.allows(source, request)
+        : !enforced || this.allows(source, request)
           ? 'connected'
           : 'timeout';
     return {

@@ -4,7 +4,7 @@
  * the pack predicted against those. The assertions that no longer pass are the ones the
  * fault must break in the lab, and only those.
  */
-import type { ManifestObject } from '../../src/cluster/index.js';
+import type { ManifestObject } from '../../src/manifests/index.js';
 import { policyTypes } from '../../src/policy/index.js';
 import type { NetworkPolicyManifest, NetworkPolicyPeerManifest } from '../../src/policy/index.js';
 import { predictPack } from '../../src/recipes/index.js';

@@ -6,12 +6,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadRecipe, packNaming, resolveRecipeId } from '../../src/recipes/index.js';
+import { formatProblem } from '../../src/shared/index.js';
 
 const FIXTURES = 'test/recipes/fixtures';
 
 async function loaded(id: string, run?: string) {
   const load = await loadRecipe(id, { folder: FIXTURES, ...(run === undefined ? {} : { run }) });
-  assert.ok(load.ok, load.ok ? '' : load.problems.join('\n'));
+  assert.ok(load.ok, load.ok ? '' : load.problems.map(formatProblem).join('\n'));
   return load.pack;
 }
 
@@ -110,32 +111,42 @@ describe('what a pack may not hold', () => {
   test('endpoints outside the pack, objects outside the pack kinds and policies outside policy.yaml, all at once', async () => {
     const load = await loadRecipe('51-bad-endpoints', { folder: FIXTURES });
     assert.equal(load.ok, false);
-    const problems = load.ok ? [] : load.problems;
-    const at = (where: string, what: RegExp) =>
+    const problems = (load.ok ? [] : load.problems).map(formatProblem);
+    const at = (where: string, code: string, what: RegExp) =>
       assert.ok(
-        problems.some((p) => p.startsWith(`${FIXTURES}/51-bad-endpoints/${where}:`) && what.test(p)),
+        problems.some(
+          (p) => p.startsWith(`${FIXTURES}/51-bad-endpoints/${where}: error ${code}: `) && what.test(p),
+        ),
         `${where} ${String(what)} in:\n${problems.join('\n')}`,
       );
-    at('setup.yaml:7:1', /not ClusterRole/);
-    at('setup.yaml:11:1', /not NetworkPolicy/);
-    at('policy.yaml:1:1', /holds NetworkPolicy; not Pod/);
-    at('suite.yaml:6:5', /\*\/\*: a recipe's assertion must name its namespace/);
-    at('suite.yaml:7:5', /\{team=operations\}\/\*: a recipe's assertion must name its namespace/);
-    at('suite.yaml:8:5', /namespace prod is not one the pack's setup.yaml or policy.yaml uses/);
-    at('suite.yaml:9:5', /may not probe a node/);
+    at('setup.yaml:7:1', 'WRONG_KIND', /not ClusterRole/);
+    at('setup.yaml:11:1', 'WRONG_KIND', /not NetworkPolicy/);
+    at('policy.yaml:1:1', 'WRONG_KIND', /holds NetworkPolicy; not Pod/);
+    at('suite.yaml:6:5', 'OUTSIDE_PACK', /\*\/\*: a recipe's assertion must name its namespace/);
+    at('suite.yaml:7:5', 'OUTSIDE_PACK', /\{team=operations\}\/\*: a recipe's assertion must name its namespace/);
+    at('suite.yaml:8:5', 'OUTSIDE_PACK', /namespace prod is not one the pack's setup.yaml or policy.yaml uses/);
+    at('suite.yaml:9:5', 'OUTSIDE_PACK', /may not probe a node/);
+    // Each with its line and a caret under the place.
+    assert.ok(problems.every((p) => /\n {2}\d+ \| .*\n {2} +\| *\^$/.test(p)), problems.join('\n'));
     assert.equal(problems.length, 7);
   });
 
   test('a suite without its "# Recipe:" title line is refused', async () => {
     const load = await loadRecipe('52-no-header', { folder: FIXTURES });
-    assert.deepEqual(load.ok ? [] : load.problems, [
-      `${FIXTURES}/52-no-header/suite.yaml: the pack's suite starts with a "# Recipe: TITLE" line`,
+    assert.deepEqual((load.ok ? [] : load.problems).map(formatProblem), [
+      `${FIXTURES}/52-no-header/suite.yaml: error NO_TITLE: the pack's suite starts with a "# Recipe: TITLE" line`,
     ]);
   });
 
   test('a pack folder without its three files names each missing one', async () => {
     const load = await loadRecipe('53-not-there', { folder: FIXTURES });
-    assert.equal(load.ok ? 0 : load.problems.length, 3);
+    assert.deepEqual(
+      (load.ok ? [] : load.problems).map((p) => [p.code, p.location.file]),
+      ['suite.yaml', 'setup.yaml', 'policy.yaml'].map((file) => [
+        'MISSING_FILE',
+        `${FIXTURES}/53-not-there/${file}`,
+      ]),
+    );
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Outcome, RunResult } from '../../src/probe/index.js';
+import type { Outcome, RunResult } from '../../src/run/index.js';
 import {
   allPassed,
   listRecipeIds,
@@ -47,7 +47,7 @@ function runOf(outcomes: Record<string, Record<string, Outcome>>): RunResult {
       durationMs: 0,
     };
   });
-  return { mode: 'run', target: 'test', suites, durationMs: 0 };
+  return { mode: 'run', target: 'test', suites, durationMs: 0, policies: [] };
 }
 
 describe('the ✓/❌/~ matrix', () => {

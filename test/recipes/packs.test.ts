@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listRecipeIds, loadRecipe, predictPack } from '../../src/recipes/index.js';
 import type { RecipePack } from '../../src/recipes/index.js';
+import { formatProblem } from '../../src/shared/index.js';
 import type { EndpointSpec } from '../../src/suite/index.js';
 
 const ids = await listRecipeIds();
@@ -56,7 +57,7 @@ describe('the packaged recipes', () => {
   for (const id of ids) {
     test(`${id} loads, names its recipe, and every assertion holds in the model of its own manifests`, async () => {
       const load = await loadRecipe(id);
-      assert.ok(load.ok, load.ok ? '' : load.problems.join('\n'));
+      assert.ok(load.ok, load.ok ? '' : load.problems.map(formatProblem).join('\n'));
       const { pack } = load;
       assert.ok(pack.title.length > 0);
       assert.equal(

@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { findLabBinaries } from '../../src/lab/control-plane/index.js';
-import { labDown, labUp } from '../../src/lab/lifecycle/index.js';
-import type { Outcome } from '../../src/probe/index.js';
+import { labDown, labUp } from '../../src/lab/index.js';
+import type { Outcome } from '../../src/run/index.js';
 import {
   cellOf,
   listRecipeIds,

@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSuiteRecipes, OUTSIDE_SOURCE_SKIP, withRecipeAssertions } from '../../src/recipes/index.js';
+import { formatProblem } from '../../src/shared/index.js';
 import { parseSuiteText } from '../../src/suite/index.js';
 import type { Suite } from '../../src/suite/index.js';
 
@@ -58,8 +59,8 @@ describe('suites that name recipes', () => {
   test('a recipe that is not a pack is bad input, named with its suite', async () => {
     const wrong = suite("metadata: {name: wrong}\nrecipes: ['13', 02a]\n");
     const named = await loadSuiteRecipes([wrong]);
-    assert.deepEqual(named.ok ? [] : named.problems, [
-      `suites/s.yaml:1:1: suite wrong names recipe '13', which is not a pack; "netpol-assert recipes list" names them`,
+    assert.deepEqual((named.ok ? [] : named.problems).map(formatProblem), [
+      `suites/s.yaml:1:1: error UNKNOWN_RECIPE: suite wrong names recipe '13', which is not a pack; "netpol-assert recipes list" names them`,
     ]);
   });
 

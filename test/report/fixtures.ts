@@ -1,13 +1,91 @@
 /**
  * RunResults for reporter tests, built from real result types: one suite with an
  * assertion of each outcome (a failure with two failing pairs), and a second suite that
- * passes, so per-suite and per-run counts can be told apart.
+ * passes, so per-suite and per-run counts can be told apart. The failing pairs carry real
+ * verdicts of the policy model, over a small shop with and without its one policy.
  */
-import type { AssertionResult, Outcome, PairResult, RunResult, SuiteResult } from '../../src/probe/result.js';
+import { parseManifests, stateFromManifests } from '../../src/manifests/index.js';
+import { PolicyEngine } from '../../src/policy/index.js';
+import type { ClusterState, NetworkPolicy, PolicyVerdict } from '../../src/policy/index.js';
+import type {
+  AssertionResult,
+  Outcome,
+  PairResult,
+  RunOutline,
+  RunResult,
+  SuiteResult,
+} from '../../src/run/index.js';
 import type { Assertion, Expectation, Suite } from '../../src/suite/types.js';
 
 export const SHOP_FILE = 'suites/shop.yaml';
 export const DNS_FILE = 'suites/dns.yaml';
+
+const SHOP_PODS = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: shop, labels: {app: web}}
+status: {podIP: 10.244.1.5}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db-0, namespace: shop, labels: {app: db}}
+spec: {containers: [{name: db, ports: [{containerPort: 5432}]}]}
+status: {podIP: 10.244.2.9}
+`;
+
+const ALLOW_ALL = `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-all, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress: [{}]
+`;
+
+function shopState(manifests: string): ClusterState {
+  const { objects } = parseManifests(manifests, 'shop.yaml');
+  return stateFromManifests(objects).state;
+}
+
+/** What the model says of web-1 → db-0:5432, with the allow-all policy (admitted) and without it. */
+function shopVerdicts(): {
+  admitted: PolicyVerdict;
+  notIsolated: PolicyVerdict;
+  policies: readonly NetworkPolicy[];
+} {
+  const verdict = (state: ClusterState): PolicyVerdict => {
+    const pod = (name: string) => state.pods.find((p) => p.name === name);
+    const [web, db] = [pod('web-1'), pod('db-0')];
+    if (!web || !db) throw new Error('the shop has web-1 and db-0');
+    return new PolicyEngine(state).verdict({
+      source: { kind: 'pod', pod: web },
+      destination: { kind: 'pod', pod: db },
+      port: 5432,
+      protocol: 'TCP',
+    });
+  };
+  const withPolicy = shopState(SHOP_PODS + ALLOW_ALL);
+  return {
+    admitted: verdict(withPolicy),
+    notIsolated: verdict(shopState(SHOP_PODS)),
+    policies: withPolicy.policies,
+  };
+}
+
+/** How the reports put the two verdicts in words. */
+export const ADMITTED_TEXT = [
+  'egress of the source: allowed: no policy selecting the pod has Egress in its policyTypes',
+  'ingress to the destination: allowed by shop/allow-all ingress[0]: any source, any port',
+];
+export const NOT_ISOLATED_TEXT = [
+  'egress of the source: allowed: no policy selecting the pod has Egress in its policyTypes',
+  'ingress to the destination: allowed: no policy selecting the pod has Ingress in its policyTypes',
+];
 
 export function assertion(name: string, line: number, overrides: Partial<Assertion> = {}): Assertion {
   return {
@@ -72,6 +150,7 @@ export function shopSuiteResult(): SuiteResult {
   const flaky = assertion('from shop/* to shop/app=cache:6379 expect deny', 10);
   const inconclusive = assertion('from shop/* to shop/app=queue:5672 expect deny', 11);
   const skipped = assertion('metrics # later', 12, { skip: 'metrics port not ready' });
+  const { admitted, notIsolated } = shopVerdicts();
   const results = [
     result(passing, 'pass', [
       pair('pass', {
@@ -83,11 +162,11 @@ export function shopSuiteResult(): SuiteResult {
     result(failing, 'fail', [
       pair('fail', {
         reason: 'connected, expected a deny',
-        explanation: 'ingress to shop/db-0:\n  allowed by shop/allow-all (rule 0: any peer)',
+        verdict: admitted,
       }),
       pair('fail', {
         source: { display: 'shop/web-2', ip: '10.244.1.6' },
-        explanation: 'no policy isolates shop/db-0 for ingress',
+        verdict: notIsolated,
       }),
       pair('pass', { source: { display: 'shop/web-3' } }),
     ]),
@@ -143,6 +222,7 @@ export function sampleRun(overrides: Partial<RunResult> = {}): RunResult {
     target: 'kind-ci',
     suites: [shopSuiteResult(), dnsSuiteResult()],
     durationMs: 1234,
+    policies: shopVerdicts().policies,
     ...overrides,
   };
 }
@@ -152,4 +232,14 @@ export function passingRun(): RunResult {
   const shop = shopSuiteResult();
   const assertions = shop.assertions.filter((r) => r.outcome === 'pass');
   return sampleRun({ suites: [{ ...shop, assertions }, dnsSuiteResult()] });
+}
+
+/** What a report following `run` is told before its first assertion. */
+export function outlineOf(run: RunResult): RunOutline {
+  return {
+    mode: run.mode,
+    target: run.target,
+    suites: run.suites.map((s) => s.suite),
+    policies: run.policies,
+  };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReporter, escapeData, escapeProperty, workflowCommand } from '../../src/report/index.js';
-import { passingRun, sampleRun } from './fixtures.js';
+import { ADMITTED_TEXT, NOT_ISOLATED_TEXT, passingRun, sampleRun } from './fixtures.js';
 
 const github = createReporter('github');
 
@@ -48,10 +48,9 @@ test('an error message lists the failing pairs and explanations on escaped new l
     [
       'expected deny; 3 pairs: 2 failed, 1 held',
       'shop/web-1 (10.244.1.5) → shop/db-0 (10.244.2.9) 5432/TCP: connected (fail: connected, expected a deny)',
-      '  ingress to shop/db-0:',
-      '    allowed by shop/allow-all (rule 0: any peer)',
+      ...ADMITTED_TEXT.map((line) => `  ${line}`),
       'shop/web-2 (10.244.1.6) → shop/db-0 (10.244.2.9) 5432/TCP: connected (fail)',
-      '  no policy isolates shop/db-0 for ingress',
+      ...NOT_ISOLATED_TEXT.map((line) => `  ${line}`),
     ].join('%0A'),
   );
   assert.doesNotMatch(message ?? '', /\n/);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { createReporter, REPORT_SCHEMA_ID } from '../../src/report/index.js';
 import type { JsonReport } from '../../src/report/index.js';
-import { passingRun, sampleRun } from './fixtures.js';
+import { ADMITTED_TEXT, passingRun, sampleRun } from './fixtures.js';
 
 const schema: unknown = JSON.parse(
   readFileSync(new URL('../../schemas/report.schema.json', import.meta.url), 'utf8'),
@@ -61,4 +61,28 @@ test('the report carries counts, the exit code, and every pair of every assertio
     ['shop/*', 'shop/app=db', 5432, 'TCP'],
   );
   assert.equal(parse(json.render(passingRun())).exitCode, 0);
+});
+
+test('a pair that did not pass carries the model verdict as data, and in words', () => {
+  const report = parse(json.render(sampleRun()));
+  const [first, second, third] = report.suites[0]?.assertions[1]?.pairs ?? [];
+  assert.deepEqual(first?.verdict?.ingress.admittedBy, [
+    { policy: { namespace: 'shop', name: 'allow-all' }, rule: 0, peer: 'anyPeer', port: 'anyPort' },
+  ]);
+  assert.equal(first?.verdict?.ingress.decision, 'admitted');
+  assert.equal(first?.explanation, ADMITTED_TEXT.join('\n'));
+  assert.equal(second?.verdict?.ingress.decision, 'notIsolated');
+  assert.equal(second?.verdict?.allowed, true);
+  assert.equal(third?.outcome, 'pass');
+  assert.equal(third?.verdict, undefined, 'a passing pair needs no reasons');
+});
+
+test('the schema rejects a verdict with an unknown decision', () => {
+  const report = JSON.parse(json.render(sampleRun())) as {
+    suites: { assertions: { pairs: { verdict?: { ingress: { decision: string } } }[] }[] }[];
+  };
+  const verdict = report.suites[0]?.assertions[1]?.pairs[0]?.verdict;
+  assert.ok(verdict);
+  verdict.ingress.decision = 'probably';
+  assert.equal(validate(report), false);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { createPrettyReporter, formatDuration } from '../../src/report/index.js';
-import { passingRun, sampleRun, shopSuiteResult } from './fixtures.js';
+import { ADMITTED_TEXT, NOT_ISOLATED_TEXT, outlineOf, passingRun, sampleRun } from './fixtures.js';
 
 const plain = createPrettyReporter();
 
@@ -29,10 +29,9 @@ test('a failure lists its failing pairs, indented, with the explanation under ea
     '  ✗ db is closed to the shop  suites/shop.yaml:9',
     '      expected deny; 3 pairs: 2 failed, 1 held',
     '      shop/web-1 (10.244.1.5) → shop/db-0 (10.244.2.9) 5432/TCP: connected (fail: connected, expected a deny)',
-    '        ingress to shop/db-0:',
-    '          allowed by shop/allow-all (rule 0: any peer)',
+    ...ADMITTED_TEXT.map((line) => `        ${line}`),
     '      shop/web-2 (10.244.1.6) → shop/db-0 (10.244.2.9) 5432/TCP: connected (fail)',
-    '        no policy isolates shop/db-0 for ingress',
+    ...NOT_ISOLATED_TEXT.map((line) => `        ${line}`),
   ]);
 });
 
@@ -59,10 +58,25 @@ test('without colour there are no escape codes; with colour the text is the same
   assert.equal(stripVTControlCharacters(coloured), uncoloured);
 });
 
-test('progress shows the mark line of each assertion as it finishes', () => {
-  const [, failing] = shopSuiteResult().assertions;
-  assert.ok(failing);
-  assert.equal(plain.onAssertion?.(failing), '  ✗ db is closed to the shop  suites/shop.yaml:9');
+test('as a run goes, each assertion is written as it is judged, and the pieces are the whole report', () => {
+  const run = sampleRun();
+  const stream = plain.stream?.(outlineOf(run));
+  assert.ok(stream, 'pretty reports follow a run');
+  const pieces = [stream.head];
+  run.suites.forEach((suite, index) => {
+    suite.assertions.forEach((result, assertion) =>
+      pieces.push(stream.onAssertion(result, { suite: index, assertion })),
+    );
+    pieces.push(stream.onSuite(suite, index));
+  });
+  pieces.push(stream.end(run));
+  assert.equal(pieces.join(''), plain.render(run));
+  assert.equal(pieces[0], 'netpol-assert run against kind-ci\n', 'the header before any assertion');
+  assert.equal(
+    pieces[1],
+    '\nshop  suites/shop.yaml\n  ✓ from shop/* to shop/app=web:8080 expect allow  suites/shop.yaml:8\n',
+  );
+  assert.match(pieces[2] ?? '', /^ {2}✗ db is closed to the shop {2}suites\/shop\.yaml:9\n {6}expected deny/);
 });
 
 test('durations read as milliseconds, seconds, or minutes and seconds', () => {

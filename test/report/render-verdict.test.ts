@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseManifests, stateFromManifests } from '../../src/cluster/index.js';
+import { parseManifests, stateFromManifests } from '../../src/manifests/index.js';
 import { PolicyEngine } from '../../src/policy/index.js';
 import type { ClusterState, Pod } from '../../src/policy/index.js';
 import { renderVerdict } from '../../src/report/index.js';

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Parser } from 'tap-parser';
 import type { FinalResults, Result } from 'tap-parser';
 import { createReporter } from '../../src/report/index.js';
-import { passingRun, sampleRun, SHOP_FILE } from './fixtures.js';
+import type { AssertionResult } from '../../src/run/index.js';
+import { ADMITTED_TEXT, NOT_ISOLATED_TEXT, outlineOf, passingRun, sampleRun, SHOP_FILE } from './fixtures.js';
 
 interface ParsedTap {
   readonly version: number | undefined;
@@ -89,7 +90,7 @@ test('a failure names each failing pair with its observations, reason and explan
       outcome: 'fail',
       observations: ['connected'],
       reason: 'connected, expected a deny',
-      explanation: 'ingress to shop/db-0:\n  allowed by shop/allow-all (rule 0: any peer)',
+      explanation: ADMITTED_TEXT.join('\n'),
     },
     {
       source: 'shop/web-2 (10.244.1.6)',
@@ -97,7 +98,7 @@ test('a failure names each failing pair with its observations, reason and explan
       port: '5432/TCP',
       outcome: 'fail',
       observations: ['connected'],
-      explanation: 'no policy isolates shop/db-0 for ingress',
+      explanation: NOT_ISOLATED_TEXT.join('\n'),
     },
   ]);
 });
@@ -127,4 +128,50 @@ test('a name with a newline stays on its test point line', async () => {
   const renamed = { ...first, assertion: { ...first.assertion, name: 'two\nlines' } };
   const { children } = await parseTap(tap.render({ ...run, suites: [{ ...shop, assertions: [renamed] }] }));
   assert.equal(children.get('shop')?.asserts[0]?.name, 'two lines');
+});
+
+test('as a run goes, the stream gives the plan first, each test point as it is judged, and joins to the whole report', async () => {
+  const run = sampleRun();
+  const stream = tap.stream?.(outlineOf(run));
+  assert.ok(stream, 'TAP follows a run');
+  assert.equal(stream.head, 'TAP version 14\n# netpol-assert run against kind-ci\n1..2\n');
+  const [shop] = run.suites;
+  assert.ok(shop);
+  const first = stream.onAssertion(shop.assertions[0] as AssertionResult, { suite: 0, assertion: 0 });
+  assert.match(
+    first,
+    /^# Subtest: shop\n {4}1\.\.5\n {4}ok 1 - from shop\/\* to shop\/app=web:8080 expect allow\n/,
+  );
+  const rest = shop.assertions
+    .slice(1)
+    .map((result, index) => stream.onAssertion(result, { suite: 0, assertion: index + 1 }));
+  const closing = stream.onSuite(shop, 0);
+  assert.match(closing, /^not ok 1 - shop\n/);
+  const dns = run.suites[1];
+  assert.ok(dns);
+  const whole = [
+    stream.head,
+    first,
+    ...rest,
+    closing,
+    ...dns.assertions.map((result, assertion) => stream.onAssertion(result, { suite: 1, assertion })),
+    stream.onSuite(dns, 1),
+    stream.end(run),
+  ].join('');
+  assert.equal(whole, tap.render(run));
+  assert.equal((await parseTap(whole)).final.count, 2);
+});
+
+test('a run that stops half way ends its stream with a Bail out!, which a TAP reader fails', async () => {
+  const run = sampleRun();
+  const stream = tap.stream?.(outlineOf(run));
+  assert.ok(stream);
+  const [shop] = run.suites;
+  const partial =
+    stream.head + stream.onAssertion(shop?.assertions[0] as AssertionResult, { suite: 0, assertion: 0 });
+  const text = partial + stream.bail('interrupted');
+  assert.ok(text.endsWith('Bail out! interrupted\n'));
+  const { final } = await parseTap(text);
+  assert.equal(final.ok, false);
+  assert.equal(final.bailout, 'interrupted');
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatSuiteError, parseSuiteText } from '../../src/suite/index.js';
+import { formatProblem } from '../../src/shared/index.js';
+import { parseSuiteText } from '../../src/suite/index.js';
 
 test('an error prints as file:line:col, code and message, then the line with a caret under the column', () => {
   const text =
@@ -8,7 +9,7 @@ test('an error prints as file:line:col, code and message, then the line with a c
   const [error] = parseSuiteText(text, 'suites/a.yaml').errors;
   assert.ok(error);
   assert.equal(
-    formatSuiteError(error),
+    formatProblem(error),
     'suites/a.yaml:5:21: error BAD_PORT: port 70000 is out of range; expected 1..65535\n' +
       '  5 |   - from a/b to c/d:70000 expect allow\n' +
       '    |                     ^',
@@ -28,7 +29,7 @@ test('tabs before the column are kept in the caret line so the caret lines up', 
 
 test('a whole-file error prints without line, column or excerpt', () => {
   assert.equal(
-    formatSuiteError({
+    formatProblem({
       code: 'FILE_NOT_FOUND',
       message: 'no such file or folder',
       location: { file: 'suites/x.yaml', line: 0, col: 0 },

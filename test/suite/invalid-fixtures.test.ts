@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { formatSuiteError, loadSuiteFiles } from '../../src/suite/index.js';
+import { formatProblem } from '../../src/shared/index.js';
+import { loadSuiteFiles } from '../../src/suite/index.js';
 
 /**
  * Bad suites named by their problem, each next to a `.expected` file holding the exact
@@ -27,7 +28,7 @@ for (const name of fixtures) {
     );
     const { suites, errors } = await loadSuiteFiles([path], { cwd: REPO });
     assert.deepEqual(suites, []);
-    assert.equal(`${errors.map(formatSuiteError).join('\n')}\n`, expected);
+    assert.equal(`${errors.map(formatProblem).join('\n')}\n`, expected);
   });
 }
 

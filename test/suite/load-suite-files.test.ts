@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { formatSuiteError, loadSuiteFiles } from '../../src/suite/index.js';
+import { formatProblem } from '../../src/shared/index.js';
+import { loadSuiteFiles } from '../../src/suite/index.js';
 
 const suiteText = (name: string, extra = '') =>
   `apiVersion: netpol-assert/v1\nkind: Suite\nmetadata: {name: ${name}}\n${extra}assertions: [from a/b to c/d expect allow]\n`;
@@ -66,7 +67,7 @@ test('manifests found in a folder are skipped, but a manifest named on the comma
       );
       const named = await loadSuiteFiles(['manifests/ns.yaml'], { cwd: root });
       assert.deepEqual(named.suites, []);
-      assert.deepEqual(named.errors.map(formatSuiteError), [
+      assert.deepEqual(named.errors.map(formatProblem), [
         'manifests/ns.yaml:2:7: error BAD_VALUE: expected kind "Suite", found "Namespace"; manifests belong under "setup", not among suites\n' +
           '  2 | kind: Namespace\n' +
           '    |       ^',
@@ -91,7 +92,7 @@ test('a missing path, an empty folder and a missing setup manifest are all repor
     async (root) => {
       const { suites, errors } = await loadSuiteFiles(['nope.yaml', 'empty', 'suite.yaml'], { cwd: root });
       assert.deepEqual(suites, []);
-      assert.deepEqual(errors.map(formatSuiteError), [
+      assert.deepEqual(errors.map(formatProblem), [
         'nope.yaml: error FILE_NOT_FOUND: no such file or folder',
         'empty: error FILE_NOT_FOUND: no *.yaml or *.yml files in this folder',
         'suite.yaml:5:5: error FILE_NOT_FOUND: setup manifest not found: gone.yaml\n' +

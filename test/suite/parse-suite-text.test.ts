@@ -2,20 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BUILT_IN_DEFAULTS,
-  formatSuiteError,
   parseDuration,
   parseSuiteText,
   SKIPPED_WITHOUT_REASON,
   type Assertion,
   type Suite,
 } from '../../src/suite/index.js';
+import { formatProblem } from '../../src/shared/index.js';
 
 const HEADER = 'apiVersion: netpol-assert/v1\nkind: Suite\nmetadata: {name: s}\n';
 
 /** The one suite in `text`, failing the test with the formatted errors if there is none. */
 function onlySuite(text: string, file = 'suites/s.yaml'): Suite {
   const { suites, errors } = parseSuiteText(text, file);
-  assert.deepEqual(errors.map(formatSuiteError), []);
+  assert.deepEqual(errors.map(formatProblem), []);
   assert.equal(suites.length, 1);
   return suites[0] as Suite;
 }

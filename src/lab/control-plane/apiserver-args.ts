@@ -5,7 +5,7 @@
  */
 import { hasInsecurePortFlags } from './kubernetes-version.js';
 import type { KubernetesVersion } from './kubernetes-version.js';
-import type { LabPki } from './lab-pki.js';
+import type { LabPki } from './pki.js';
 
 export interface ApiserverConfig {
   readonly pki: LabPki;

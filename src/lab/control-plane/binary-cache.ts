@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isExecutable } from '../is-executable.js';
+import { isExecutable } from '../host/index.js';
 
 /** The official release `setup:lab` downloads. */
 export const RELEASE_KUBERNETES_VERSION = '1.28.7';

@@ -1,7 +1,7 @@
 /** kube-controller-manager's command line: no serving ports, no leader election, the lab's keys. */
 import { hasInsecurePortFlags } from './kubernetes-version.js';
 import type { KubernetesVersion } from './kubernetes-version.js';
-import type { LabPki } from './lab-pki.js';
+import type { LabPki } from './pki.js';
 
 export interface ControllerManagerConfig {
   readonly pki: LabPki;

@@ -6,7 +6,7 @@
  * (the lab then binds pods itself and skips service-account tokens).
  */
 import { delimiter, join } from 'node:path';
-import { isExecutable } from '../is-executable.js';
+import { isExecutable } from '../host/index.js';
 import { binaryCacheDir, CACHED_KUBERNETES_VERSIONS } from './binary-cache.js';
 
 export const LAB_KUBERNETES_VERSION = '1.20.2';

@@ -31,8 +31,10 @@ export { binaryVersion, serverVersion } from './ask-version.js';
 export { controlPlanePaths, startControlPlane } from './start-control-plane.js';
 export type { ControlPlane, ControlPlaneOptions, ControlPlanePorts } from './start-control-plane.js';
 export type { ComponentExit, RunningComponent } from './component-process.js';
-export { createLabPki } from './lab-pki.js';
-export type { CertificateFiles, LabPki } from './lab-pki.js';
+export { openLogFile } from './log-file.js';
+export type { LogFile } from './log-file.js';
+export { createLabPki } from './pki.js';
+export type { CertificateFiles, LabPki } from './pki.js';
 export { kubernetesServiceIp, LAB_SERVICE_CLUSTER_IP_RANGE } from './service-range.js';
 // Command lines, for tests and for anyone who wants to see what runs.
 export { apiserverArgs } from './apiserver-args.js';
@@ -41,8 +43,8 @@ export { etcdArgs } from './etcd-args.js';
 export { controllerManagerArgs } from './controller-manager-args.js';
 export { schedulerArgs } from './scheduler-args.js';
 // Talking to the lab's API server from inside the lab.
-export { apiStatusCode, labKubeConfig, mergePatch, startInformer } from './lab-client.js';
-export type { InformerHandlers, RunningInformer } from './lab-client.js';
+export { apiStatusCode, labKubeConfig, mergePatch, startInformer } from './client.js';
+export type { InformerHandlers, RunningInformer } from './client.js';
 // The controller that gives namespaces of servers before 1.21 their `kubernetes.io/metadata.name` label.
-export { lacksNameLabel, NAMESPACE_NAME_LABEL, startNamespaceNameLabeler } from './namespace-name-labeler.js';
+export { lacksNameLabel, startNamespaceNameLabeler } from './namespace-name-labeler.js';
 export type { NamespaceNameLabeler } from './namespace-name-labeler.js';

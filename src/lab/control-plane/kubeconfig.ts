@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
-import type { CertificateFiles } from './lab-pki.js';
+import type { CertificateFiles } from './pki.js';
 
 export interface KubeconfigRequest {
   /** Cluster, user and context name. */

@@ -10,9 +10,8 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1Namespace } from '@kubernetes/client-node';
 import { serverVersion } from './ask-version.js';
 import { labelsNamespaceNames } from './kubernetes-version.js';
-import { mergePatch, startInformer } from './lab-client.js';
-
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+import { NAMESPACE_NAME_LABEL } from '../../shared/index.js';
+import { mergePatch, startInformer } from './client.js';
 
 export interface NamespaceNameLabeler {
   /** False when the server labels namespaces itself and the labeler stayed off. */

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { CertificateFiles } from './lab-pki.js';
+import type { CertificateFiles } from './pki.js';
 import { describeExit } from './component-process.js';
 import type { RunningComponent } from './component-process.js';
 

@@ -1,6 +1,5 @@
 /** Loads a rendered ruleset into a node's namespace in one nft transaction. */
-import { inNetns } from '../netns.js';
-import { runCommand } from '../run-command.js';
+import { inNetns, runCommand } from '../host/index.js';
 
 export async function applyNftRuleset(nodeNetns: string, script: string): Promise<void> {
   const [file, args] = inNetns(nodeNetns, 'nft', ['-f', '-']);

@@ -1,6 +1,6 @@
 /**
  * `--cni MODE`: how faithfully the lab enforces policies, to reproduce real plugins'
- * gaps (interface.md §3).
+ * gaps (docs/contract.md §3, docs/lab.md).
  */
 export type CniMode =
   /** A spec-conformant plugin (Calico). */

@@ -13,8 +13,7 @@
  *
  * The CNI mode's gaps are applied here, each at the one place it acts.
  */
-import type { Labels } from '../../policy/cluster.js';
-import type { NetworkPolicyManifest } from '../../policy/manifest.js';
+import type { Labels, NetworkPolicyManifest } from '../../policy/index.js';
 import type { CniMode } from './cni-mode.js';
 import type { EnforcedNode, EnforcedPod, EnforcementInput } from './enforcement-input.js';
 import type { Direction } from './isolation.js';
@@ -24,8 +23,14 @@ import type { PeerContext, ResolvedPeer } from './resolve-peer.js';
 import { anyPeer, resolvePeer } from './resolve-peer.js';
 import type { ResolvedPort } from './resolve-port.js';
 import { namedPortOn, resolvePort } from './resolve-port.js';
+import { assertNever } from '../../shared/index.js';
 
-/** Set by the API server (1.21+) on every namespace; the lab's data plane adds it itself. */
+/**
+ * Set by the API server (1.21+) on every namespace; the lab's control plane adds it on
+ * older servers. The enforcer's own copy, not src/shared's, on purpose: the enforcer is
+ * independent of src/policy and src/shared so that each checks the other (the
+ * differential test compares the nftables it programs with the model's verdicts).
+ */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export function compileRulesets(input: EnforcementInput, mode: CniMode): NodeRuleset[] {
@@ -135,10 +140,6 @@ function combine(
         })),
       );
     default:
-      return unreachable(port);
+      return assertNever(port);
   }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected port ${JSON.stringify(value)}`);
 }

@@ -1,6 +1,5 @@
 /** What the enforcer compiles: the cluster as the data plane realised it, plus raw policies. */
-import type { ContainerPort, Labels } from '../../policy/cluster.js';
-import type { NetworkPolicyManifest } from '../../policy/manifest.js';
+import type { ContainerPort, Labels, NetworkPolicyManifest } from '../../policy/index.js';
 
 export interface EnforcedNamespace {
   readonly name: string;

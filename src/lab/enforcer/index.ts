@@ -1,4 +1,12 @@
-/** NetworkPolicies to nftables, per node, the way a network plugin programs them. */
+/**
+ * NetworkPolicies to nftables, per node, the way a network plugin programs them.
+ *
+ * Independent of src/policy on purpose, so each checks the other: the differential test
+ * compares what the enforcer programs with the model's verdicts, and shared code would
+ * hide a shared bug. So the enforcer keeps its own namespace-name label constant
+ * (compile-rulesets.ts) and its own address parsing (src/lab/addresses) rather than
+ * src/shared's; it takes only the manifest types from src/policy.
+ */
 
 // `--cni` modes.
 export { FULL, formatCniMode, parseCniMode } from './cni-mode.js';
@@ -10,3 +18,7 @@ export type { AddressMatch, Allow, NodeRuleset, PodChains, PortMatch } from './n
 export { compileRulesets, NAMESPACE_NAME_LABEL } from './compile-rulesets.js';
 export { renderRuleset, TABLE } from './render-nft.js';
 export { applyNftRuleset } from './apply-nft.js';
+
+// Which directions a policy isolates, policyTypes defaulted as the API server does.
+export { isolates } from './isolation.js';
+export type { Direction } from './isolation.js';

@@ -3,8 +3,13 @@
  * spec states: podSelector `{}` (or absent) selects every pod of the policy's namespace;
  * policyTypes absent means Ingress, plus Egress when the policy has egress rules.
  * https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
+ *
+ * "Absent" is the API server's: its defaulting (SetDefaults_NetworkPolicy in
+ * pkg/apis/networking/v1/defaults.go) tests `len(spec.PolicyTypes) == 0`, so an empty
+ * list (`policyTypes: []`) and null are defaulted exactly as a missing key, and the
+ * egress test is `len(spec.Egress) != 0`, so `egress: []` adds no Egress.
  */
-import type { NetworkPolicyManifest } from '../../policy/manifest.js';
+import type { NetworkPolicyManifest } from '../../policy/index.js';
 import type { EnforcedPod } from './enforcement-input.js';
 import { selectorMatches } from './match-selector.js';
 
@@ -15,10 +20,8 @@ export function policyNamespace(policy: NetworkPolicyManifest): string {
 }
 
 export function isolates(policy: NetworkPolicyManifest, direction: Direction): boolean {
-  const types = policy.spec.policyTypes;
-  if (types === undefined || types === null) {
-    return direction === 'ingress' || (policy.spec.egress ?? []).length > 0;
-  }
+  const types = policy.spec.policyTypes ?? [];
+  if (types.length === 0) return direction === 'ingress' || (policy.spec.egress ?? []).length > 0;
   return types.includes(direction === 'ingress' ? 'Ingress' : 'Egress');
 }
 

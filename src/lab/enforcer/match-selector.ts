@@ -4,8 +4,7 @@
  * a selector the API server would reject matches nothing.
  * https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resource-that-support-set-based-requirements
  */
-import type { Labels } from '../../policy/cluster.js';
-import type { LabelSelectorManifest } from '../../policy/manifest.js';
+import type { Labels, LabelSelectorManifest } from '../../policy/index.js';
 
 export function selectorMatches(selector: LabelSelectorManifest, labels: Labels): boolean {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {

@@ -3,7 +3,7 @@
  * ingress and egress chains let through. Plain data between the compiler (which reads
  * the spec) and the renderer (which writes nftables).
  */
-import type { Protocol } from '../../policy/cluster.js';
+import type { Protocol } from '../../policy/index.js';
 
 export type AddressMatch =
   /** Any source or destination. */

@@ -13,8 +13,9 @@
  * Traffic between a pod and its own node (input/output hooks) is not filtered: the
  * spec always allows it.
  */
-import { canonicalAddress, parseAddress, parseBlock, formatBlock } from '../address.js';
+import { canonicalAddress, parseAddress, parseBlock, formatBlock } from '../addresses/index.js';
 import type { AddressMatch, Allow, NodeRuleset, PodChains, PortMatch } from './node-ruleset.js';
+import { assertNever } from '../../shared/index.js';
 
 export const TABLE = 'npa';
 const HOST_LINK = /^cali[0-9a-f]{11}$/;
@@ -97,7 +98,7 @@ function addressTexts(match: AddressMatch, field: 'saddr' | 'daddr'): string[] {
       ];
     }
     default:
-      return unreachable(match);
+      return assertNever(match);
   }
 }
 
@@ -115,7 +116,7 @@ function portText(match: PortMatch): string {
       return `meta l4proto ${protocolWord(match.protocol)} th dport ${range}`;
     }
     default:
-      return unreachable(match);
+      return assertNever(match);
   }
 }
 
@@ -158,8 +159,4 @@ function checkPort(port: number): number {
 /** A comment nft accepts whatever the API object said: safe characters only, short. */
 function quote(text: string): string {
   return `"${text.replace(/[^A-Za-z0-9 ./_:[\]-]/g, '_').slice(0, 120)}"`;
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected match ${JSON.stringify(value)}`);
 }

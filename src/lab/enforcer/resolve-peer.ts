@@ -9,10 +9,9 @@
  *
  * Pod selectors never match hostNetwork pods (their address is their node's).
  */
-import type { Labels } from '../../policy/cluster.js';
-import type { NetworkPolicyPeerManifest } from '../../policy/manifest.js';
-import type { Address, Block } from '../address.js';
-import { blockContains, formatBlock, parseAddress, parseBlock } from '../address.js';
+import type { Labels, NetworkPolicyPeerManifest } from '../../policy/index.js';
+import type { Address, Block } from '../addresses/index.js';
+import { blockContains, formatBlock, parseAddress, parseBlock } from '../addresses/index.js';
 import type { CniMode } from './cni-mode.js';
 import type { EnforcedPod } from './enforcement-input.js';
 import { selectorMatches } from './match-selector.js';

@@ -4,8 +4,7 @@
  * pod's containerPorts with the same protocol (no such port: the entry admits nothing).
  * https://kubernetes.io/docs/concepts/services-networking/network-policies/#targeting-a-range-of-ports
  */
-import type { ContainerPort, Protocol } from '../../policy/cluster.js';
-import type { NetworkPolicyPortManifest } from '../../policy/manifest.js';
+import type { ContainerPort, NetworkPolicyPortManifest, Protocol } from '../../policy/index.js';
 import type { PortMatch } from './node-ruleset.js';
 
 export type ResolvedPort =

@@ -5,9 +5,9 @@
  * be read and tested apart from the API.
  */
 import type { V1Namespace, V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
-import type { ContainerPort, Protocol } from '../../policy/cluster.js';
-import type { NetworkPolicyManifest } from '../../policy/manifest.js';
-import { toWireObject } from '../../cluster/wire-object.js';
+import type { ContainerPort, NetworkPolicyManifest, Protocol } from '../../policy/index.js';
+import { toWireObject } from '../../cluster/index.js';
+import { runsDnsServer } from './images.js';
 import type { DesiredExternalHost, DesiredPod, DesiredState } from './pod-network.js';
 
 export interface ApiSnapshot {
@@ -54,6 +54,7 @@ function desiredPod(pod: V1Pod): DesiredPod {
     ...(pod.spec?.nodeName === undefined ? {} : { nodeName: pod.spec.nodeName }),
     hostNetwork: pod.spec?.hostNetwork === true,
     ports: containerPorts(pod),
+    ...(runsDnsServer(pod.spec?.containers ?? []) ? { dnsServer: true } : {}),
   };
 }
 

@@ -4,6 +4,8 @@
  * cause (what `kubectl exec` turns into its own exit code), or `InternalError` when the
  * command could not be run at all.
  */
+import { assertNever } from '../../shared/index.js';
+
 export type ExecOutcome =
   | { readonly kind: 'exited'; readonly exitCode: number }
   | { readonly kind: 'signalled'; readonly signal: string }
@@ -49,7 +51,7 @@ export function execStatus(command: readonly string[], outcome: ExecOutcome): Ex
         code: 500,
       };
     default:
-      return unreachable(outcome);
+      return assertNever(outcome);
   }
 }
 
@@ -61,8 +63,4 @@ function nonZero(command: readonly string[], exitCode: number): ExecStatus {
     reason: 'NonZeroExitCode',
     details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
   };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected exec outcome ${JSON.stringify(value)}`);
 }

@@ -6,12 +6,12 @@
  * on a real node, and how a probe from inside any lab pod sees the pod's network.
  */
 import type { V1Container, V1EnvVar, V1Pod } from '@kubernetes/client-node';
-import { checkNetns } from '../netns.js';
+import { checkNetns } from '../host/index.js';
 import type { ExecRequest } from './exec-request.js';
 import type { ExecTarget } from './exec-session.js';
 import type { ExecResolution } from './kubelet-server.js';
-import { isMissingImage, isOwnImage } from './lab-images.js';
-import type { LoadedPayload } from './lab-images.js';
+import { isMissingImage, isOwnImage } from './images.js';
+import type { LoadedPayload } from './images.js';
 import type { PodStatus } from './pod-network.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -1,6 +1,6 @@
 // The emulated kubelet for every lab node.
-export { startLabKubelet } from './lab-kubelet.js';
-export type { LabKubelet, LabKubeletOptions } from './lab-kubelet.js';
+export { startLabKubelet } from './kubelet.js';
+export type { LabKubelet, LabKubeletOptions } from './kubelet.js';
 // Its HTTPS endpoint (exec for kube-apiserver), usable on its own.
 export { startKubeletServer } from './kubelet-server.js';
 export type { ExecResolution, KubeletServer, KubeletServerOptions } from './kubelet-server.js';
@@ -27,9 +27,16 @@ export {
   statusIsCurrent,
 } from './pod-status.js';
 export type { ImagePullReason, PodRun, PullFailure } from './pod-status.js';
-// The images it holds: the agent payload, under its references.
-export { isMissingImage, isOwnImage, missingImages, normalizeImage } from './lab-images.js';
-export type { LoadedPayload, MissingImage } from './lab-images.js';
+// The images it holds: the agent payload, under its references; and which images are DNS servers.
+export {
+  isDnsServerImage,
+  isMissingImage,
+  isOwnImage,
+  missingImages,
+  normalizeImage,
+  runsDnsServer,
+} from './images.js';
+export type { LoadedPayload, MissingImage } from './images.js';
 export { awaitsBinding, requestedNode } from './pod-binder.js';
 export { parseExecRequest } from './exec-request.js';
 export type { ExecRequest } from './exec-request.js';

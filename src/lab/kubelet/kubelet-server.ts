@@ -15,16 +15,16 @@ import type { CertificateFiles } from '../control-plane/index.js';
 import { parseExecRequest } from './exec-request.js';
 import type { ExecRequest } from './exec-request.js';
 import { runExec, webSocketTransport } from './exec-session.js';
-import type { ExecTransport } from './exec-session.js';
+import type { ExecTarget, ExecTransport } from './exec-session.js';
 import {
   acceptSpdyExec,
   offeredSpdyProtocols,
   SPDY_STREAM_PROTOCOL,
   SPDY_UPGRADE,
 } from './spdy-exec-session.js';
-import type { ExecTarget } from './exec-session.js';
 import { chooseStreamProtocol, offeredProtocols, STREAM_PROTOCOLS } from './stream-protocol.js';
 import type { StreamProtocol } from './stream-protocol.js';
+import { assertNever } from '../../shared/index.js';
 
 export type ExecResolution =
   | { readonly kind: 'run'; readonly target: ExecTarget }
@@ -146,12 +146,8 @@ function upgradeToExec(
       );
       return;
     default:
-      return unreachable(upgrade);
+      return assertNever(upgrade);
   }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected exec upgrade ${JSON.stringify(value)}`);
 }
 
 function rejectUpgrade(socket: Duplex, code: number, message: string): void {

@@ -4,12 +4,17 @@
  * (addresses, network namespaces, container ids, or why a pod could not be made).
  * src/lab's DataPlane implements it; tests may use an in-memory one.
  */
-import type { DataPlaneStatus } from '../data-plane-status.js';
-import type { DesiredState } from '../desired-state.js';
+import type { DataPlaneStatus, DesiredState } from '../data-plane/index.js';
 
 export interface PodNetwork {
   apply(desired: DesiredState): Promise<DataPlaneStatus>;
 }
 
-export type { DataPlaneStatus, NodeStatus, PodStatus } from '../data-plane-status.js';
-export type { DesiredExternalHost, DesiredPod, DesiredState } from '../desired-state.js';
+export type {
+  DataPlaneStatus,
+  DesiredExternalHost,
+  DesiredPod,
+  DesiredState,
+  NodeStatus,
+  PodStatus,
+} from '../data-plane/index.js';

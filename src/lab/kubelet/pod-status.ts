@@ -4,7 +4,7 @@
  * status subresource (which replaces the lists it names, as the kubelet's own updates do).
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import type { MissingImage } from './lab-images.js';
+import type { MissingImage } from './images.js';
 
 export interface PodRun {
   readonly ips: readonly string[];

@@ -1,7 +1,7 @@
 /**
  * One pass of the kubelet's loop over every lab node: hand the desired state to the data
  * plane, write each started pod's status (addresses, Running, Ready), report pods the
- * data plane could not make and pods whose image the lab does not hold (lab-images.ts),
+ * data plane could not make and pods whose image the lab does not hold (images.ts),
  * and finish deleting pods that are terminating (their network and responder are gone
  * by then), with grace period 0 as the kubelet does.
  */
@@ -9,8 +9,8 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { apiStatusCode, mergePatch } from '../control-plane/index.js';
 import { isOnNode } from './desired-from-api.js';
-import { missingImages } from './lab-images.js';
-import type { MissingImage } from './lab-images.js';
+import { missingImages } from './images.js';
+import type { MissingImage } from './images.js';
 import type { DataPlaneStatus, DesiredState, PodNetwork, PodStatus } from './pod-network.js';
 import { apiTime, imagePullFailedStatus, runningPodStatus, statusIsCurrent } from './pod-status.js';
 import type { ImagePullReason } from './pod-status.js';

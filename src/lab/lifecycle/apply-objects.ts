@@ -8,8 +8,10 @@
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ManifestObject } from '../../cluster/index.js';
-import { fromWireObject } from '../../cluster/wire-object.js';
+import type { ManifestObject } from '../../manifests/index.js';
+import { fromWireObject } from '../../cluster/index.js';
+import { problemAt } from '../../shared/index.js';
+import type { Problem } from '../../shared/index.js';
 
 export const LAB_FIELD_MANAGER = 'netpol-assert-lab';
 
@@ -22,7 +24,12 @@ export interface AppliedObject {
 
 export type ApplyOutcome =
   | { readonly ok: true; readonly applied: readonly AppliedObject[] }
-  | { readonly ok: false; readonly applied: readonly AppliedObject[]; readonly problems: readonly string[] };
+  | {
+      readonly ok: false;
+      readonly applied: readonly AppliedObject[];
+      /** What the API server refused, each at its object. */
+      readonly problems: readonly Problem<'REFUSED'>[];
+    };
 
 const FIRST_KINDS = ['Namespace', 'CustomResourceDefinition'];
 const RETRY_FOR_MS = 15_000;
@@ -37,7 +44,7 @@ export async function applyObjects(
     ...manifests.filter((manifest) => !FIRST_KINDS.includes(String(manifest.object.kind))),
   ];
   const applied: AppliedObject[] = [];
-  const problems: string[] = [];
+  const problems: Problem<'REFUSED'>[] = [];
   for (const manifest of ordered) {
     // parseManifests admitted only objects with apiVersion, kind and metadata.name.
     const object = fromWireObject(withExplicitProtocols(manifest.object));
@@ -45,8 +52,8 @@ export async function applyObjects(
       const result = await applyWithRetry(client, object);
       applied.push(identity(result));
     } catch (error) {
-      const { file, line, col } = manifest.location;
-      problems.push(`${file}:${line}:${col}: ${describe(object)}: ${errorMessage(error)}`);
+      const message = `${describe(object)}: ${errorMessage(error)}`;
+      problems.push(problemAt('REFUSED', message, manifest.location, manifest.source));
     }
   }
   return problems.length === 0 ? { ok: true, applied } : { ok: false, applied, problems };

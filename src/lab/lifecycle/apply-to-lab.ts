@@ -4,12 +4,12 @@
  * then wait, bounded, for the pods.
  */
 import { labKubeConfig } from '../control-plane/index.js';
-import { askSupervisor } from '../supervisor/control-socket.js';
-import type { LabPaths } from '../supervisor/lab-paths.js';
+import { askSupervisor } from '../supervisor/index.js';
+import type { LabPaths } from '../names/index.js';
 import { applyObjects } from './apply-objects.js';
-import { badInput, unavailable } from './lab-failure.js';
-import type { LabFailure, Progress } from './lab-failure.js';
-import type { LabManifests } from './read-lab-manifests.js';
+import { badManifests, unavailable } from './failure.js';
+import type { LabFailure, Progress } from './failure.js';
+import type { LabManifests } from './read-manifests.js';
 import { waitForPods } from './wait-for-pods.js';
 
 export interface Applied {
@@ -40,7 +40,7 @@ export async function applyToLab(
   }
   const kubeConfig = labKubeConfig(paths.kubeconfig);
   const outcome = await applyObjects(kubeConfig, manifests.apiObjects);
-  if (!outcome.ok) return badInput(outcome.problems);
+  if (!outcome.ok) return badManifests(outcome.problems);
   if (outcome.applied.length > 0) progress(`applied ${outcome.applied.length} objects; waiting for pods`);
   const started = Date.now();
   const waited = await waitForPods(kubeConfig, outcome.applied, waitTimeoutMs);

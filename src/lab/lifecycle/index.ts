@@ -1,15 +1,22 @@
 // The `lab` commands' operations: up, apply, status, down.
-export { labUp } from './lab-up.js';
-export type { LabUp, LabUpOptions } from './lab-up.js';
-export { labApply } from './lab-apply.js';
-export type { LabApplyOptions } from './lab-apply.js';
+export { labUp } from './up.js';
+export type { LabUp, LabUpOptions } from './up.js';
+export { labApply } from './apply.js';
+export type { LabApplyOptions } from './apply.js';
 export type { Applied } from './apply-to-lab.js';
-export { labStatus, renderLabStatus } from './lab-status.js';
-export type { LabStatus } from './lab-status.js';
-export { labDown } from './lab-down.js';
-export type { LabDownOptions, LabDownReport } from './lab-down.js';
-export type { LabFailure, Progress } from './lab-failure.js';
+export { labStatus } from './status.js';
+export { renderLabStatus } from './render-status.js';
+export type { LabStatus, LabStatusOptions } from './status.js';
+export { labDown } from './down.js';
+export type { LabDownOptions, LabDownReport } from './down.js';
+export type { LabFailure, LabManifestProblem, LabManifestProblemCode, Progress } from './failure.js';
 // Manifests for a lab: API objects and outside hosts.
-export { EXTERNAL_HOST_API_GROUP, isExternalHost, readLabManifests } from './read-lab-manifests.js';
-export type { LabManifests } from './read-lab-manifests.js';
+export {
+  EXTERNAL_HOST_API_GROUP,
+  isExternalHost,
+  labManifestProblems,
+  readLabManifests,
+} from './read-manifests.js';
+export type { LabManifests } from './read-manifests.js';
 export { applyObjects, LAB_FIELD_MANAGER } from './apply-objects.js';
+export type { AppliedObject, ApplyOutcome } from './apply-objects.js';

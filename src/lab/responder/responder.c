@@ -8,12 +8,8 @@
  *       "ready [skipped SPEC...]" on stdout once every socket is bound (SPECs whose
  *       protocol the kernel lacks are skipped), then detaches stdio from the caller.
  *
- *   responder --probe PROTO ADDR PORT [--timeout-ms N]
- *   responder --probe-batch [--timeout-ms N]     one "PROTO ADDR PORT" per stdin line
- *       Prints one word per probe, in input order:
- *       connected | refused | timeout | unreachable | unsupported | error:<reason>
- *       TCP/SCTP connected = handshake completed; UDP connected = the datagram came back.
- *       Batch probes run concurrently, so a batch takes about one timeout.
+ * It only answers; probing is netpol-probe's (agent/native/netpol-probe.c), in the lab's
+ * tests as in the agent.
  *
  * Small on purpose (about 1 MB resident): no threads, no heap in the serving loop.
  */
@@ -28,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_SCTP
@@ -36,8 +31,6 @@
 #endif
 
 #define MAX_SOCKETS 256
-#define MAX_PROBES 4096
-#define MAX_IN_FLIGHT 512
 #define BANNER "netpol-assert responder\n"
 
 enum proto { P_TCP, P_UDP, P_SCTP };
@@ -247,243 +240,13 @@ static int serve(int argc, char **argv) {
   }
 }
 
-/* ---------------------------------------------------------------- probing */
-
-enum outcome { O_PENDING, O_CONNECTED, O_REFUSED, O_TIMEOUT, O_UNREACHABLE, O_UNSUPPORTED, O_ERROR };
-
-struct probe {
-  enum proto proto;
-  struct sockaddr_storage addr;
-  socklen_t addr_len;
-  int fd;
-  enum outcome outcome;
-  char detail[48];
-  char payload[40];
-  size_t payload_len;
-};
-
-static struct probe probes[MAX_PROBES];
-static int probe_count;
-
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static enum outcome outcome_of_errno(int err, char *detail, size_t size) {
-  switch (err) {
-  case 0: return O_CONNECTED;
-  case ECONNREFUSED: return O_REFUSED;
-  case ETIMEDOUT: return O_TIMEOUT;
-  case EHOSTUNREACH:
-  case ENETUNREACH:
-  case EHOSTDOWN:
-  case ENETDOWN:
-  case EACCES:
-  case EPERM: return O_UNREACHABLE;
-  default: snprintf(detail, size, "%s", strerrorname_np(err) ? strerrorname_np(err) : "unknown"); return O_ERROR;
-  }
-}
-
-static int parse_probe(struct probe *p, const char *proto, const char *addr, const char *port_s, int index) {
-  memset(p, 0, sizeof *p);
-  p->fd = -1;
-  int port = parse_port(port_s);
-  if (parse_proto(proto, &p->proto) < 0 || port < 0) return -1;
-  struct sockaddr_in *a4 = (struct sockaddr_in *)&p->addr;
-  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&p->addr;
-  if (inet_pton(AF_INET, addr, &a4->sin_addr) == 1) {
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons((unsigned short)port);
-    p->addr_len = sizeof *a4;
-  } else if (inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1) {
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons((unsigned short)port);
-    p->addr_len = sizeof *a6;
-  } else {
-    return -1;
-  }
-  p->payload_len = (size_t)snprintf(p->payload, sizeof p->payload, "npa-probe %d %ld %d", index, (long)getpid(), rand());
-  return 0;
-}
-
-static void finish(struct probe *p, enum outcome o) {
-  p->outcome = o;
-  if (p->fd >= 0) close(p->fd);
-  p->fd = -1;
-}
-
-static void start_probe(struct probe *p) {
-  int family = p->addr.ss_family;
-  p->fd = socket(family, sock_type(p->proto) | SOCK_NONBLOCK | SOCK_CLOEXEC, sock_proto(p->proto));
-  if (p->fd < 0) {
-    if (protocol_missing(errno)) finish(p, O_UNSUPPORTED);
-    else finish(p, outcome_of_errno(errno, p->detail, sizeof p->detail));
-    return;
-  }
-  if (connect(p->fd, (struct sockaddr *)&p->addr, p->addr_len) < 0 && errno != EINPROGRESS) {
-    finish(p, outcome_of_errno(errno, p->detail, sizeof p->detail));
-    return;
-  }
-  if (p->proto == P_UDP && send(p->fd, p->payload, p->payload_len, MSG_NOSIGNAL) < 0) {
-    finish(p, outcome_of_errno(errno, p->detail, sizeof p->detail));
-  }
-}
-
-/* Called when poll reports the probe's socket ready. */
-static void advance_probe(struct probe *p, short revents) {
-  if (p->proto != P_UDP) {
-    int err = 0;
-    socklen_t len = sizeof err;
-    if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
-    if (err == 0 && !(revents & POLLOUT)) return;
-    finish(p, outcome_of_errno(err, p->detail, sizeof p->detail));
-    return;
-  }
-  char buf[64];
-  ssize_t n = recv(p->fd, buf, sizeof buf, MSG_DONTWAIT);
-  if (n < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-    finish(p, outcome_of_errno(errno, p->detail, sizeof p->detail));
-    return;
-  }
-  if ((size_t)n == p->payload_len && memcmp(buf, p->payload, p->payload_len) == 0) finish(p, O_CONNECTED);
-  /* Anything else is not our echo: keep waiting. */
-}
-
-static void run_probes(int timeout_ms) {
-  static struct pollfd fds[MAX_IN_FLIGHT];
-  static int slot_probe[MAX_IN_FLIGHT];
-  int next = 0;
-  while (next < probe_count) {
-    /* Start a wave of probes, then wait for all of them. */
-    int wave = 0;
-    while (next < probe_count && wave < MAX_IN_FLIGHT) {
-      struct probe *p = &probes[next];
-      start_probe(p);
-      if (p->outcome == O_PENDING) slot_probe[wave++] = next;
-      next++;
-    }
-    long long deadline = now_ms() + timeout_ms;
-    for (;;) {
-      int nfds = 0;
-      for (int i = 0; i < wave; i++) {
-        struct probe *p = &probes[slot_probe[i]];
-        if (p->outcome != O_PENDING) continue;
-        fds[nfds].fd = p->fd;
-        fds[nfds].events = p->proto == P_UDP ? POLLIN : POLLOUT;
-        fds[nfds].revents = 0;
-        slot_probe[nfds] = slot_probe[i];
-        nfds++;
-      }
-      wave = nfds;
-      long long left = deadline - now_ms();
-      if (nfds == 0) break;
-      if (left <= 0) {
-        for (int i = 0; i < nfds; i++) finish(&probes[slot_probe[i]], O_TIMEOUT);
-        break;
-      }
-      int n = poll(fds, (nfds_t)nfds, (int)left);
-      if (n < 0 && errno != EINTR) {
-        for (int i = 0; i < nfds; i++) finish(&probes[slot_probe[i]], O_ERROR);
-        break;
-      }
-      for (int i = 0; i < nfds; i++) {
-        if (fds[i].revents) advance_probe(&probes[slot_probe[i]], fds[i].revents);
-      }
-    }
-  }
-}
-
-static const char *outcome_word(enum outcome o) {
-  switch (o) {
-  case O_CONNECTED: return "connected";
-  case O_REFUSED: return "refused";
-  case O_TIMEOUT: return "timeout";
-  case O_UNREACHABLE: return "unreachable";
-  case O_UNSUPPORTED: return "unsupported";
-  case O_ERROR: return "error";
-  case O_PENDING: return "error";
-  }
-  return "error";
-}
-
-static void print_outcomes(void) {
-  for (int i = 0; i < probe_count; i++) {
-    struct probe *p = &probes[i];
-    if (p->outcome == O_ERROR && p->detail[0]) printf("error:%s\n", p->detail);
-    else if (p->outcome == O_ERROR) printf("error:probe\n");
-    else printf("%s\n", outcome_word(p->outcome));
-  }
-  fflush(stdout);
-}
-
-static int read_batch(void) {
-  char line[256];
-  while (fgets(line, sizeof line, stdin) != NULL) {
-    char proto[16], addr[64], port[16], extra[2];
-    if (line[0] == '\n' || line[0] == '\0') continue;
-    int got = sscanf(line, "%15s %63s %15s %1s", proto, addr, port, extra);
-    if (probe_count >= MAX_PROBES) {
-      fprintf(stderr, "responder: more than %d probes\n", MAX_PROBES);
-      return -1;
-    }
-    if (got != 3 || parse_probe(&probes[probe_count], proto, addr, port, probe_count) < 0) {
-      fprintf(stderr, "responder: bad probe line %d (want PROTO ADDR PORT)\n", probe_count + 1);
-      return -1;
-    }
-    probe_count++;
-  }
-  return 0;
-}
-
-static int parse_timeout(const char *s) {
-  char *end = NULL;
-  long v = strtol(s, &end, 10);
-  if (end == s || *end != '\0' || v < 1 || v > 600000) return -1;
-  return (int)v;
-}
-
 static int usage(void) {
-  fputs("usage: responder --serve SPEC...\n"
-        "       responder --probe PROTO ADDR PORT [--timeout-ms N]\n"
-        "       responder --probe-batch [--timeout-ms N]   (PROTO ADDR PORT lines on stdin)\n",
-        stderr);
+  fputs("usage: responder --serve SPEC...   (SPEC = tcp:PORT | udp:PORT | sctp:PORT)\n", stderr);
   return 2;
 }
 
 int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
-  srand((unsigned)(now_ms() ^ getpid()));
   if (argc >= 2 && strcmp(argv[1], "--serve") == 0) return serve(argc - 2, argv + 2);
-
-  int timeout_ms = 1000;
-  int batch = 0;
-  const char *single[3] = {NULL, NULL, NULL};
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--timeout-ms") == 0 && i + 1 < argc) {
-      timeout_ms = parse_timeout(argv[++i]);
-      if (timeout_ms < 0) return usage();
-    } else if (strcmp(argv[i], "--probe-batch") == 0) {
-      batch = 1;
-    } else if (strcmp(argv[i], "--probe") == 0 && i + 3 < argc) {
-      single[0] = argv[i + 1];
-      single[1] = argv[i + 2];
-      single[2] = argv[i + 3];
-      i += 3;
-    } else {
-      return usage();
-    }
-  }
-  if (batch == (single[0] != NULL)) return usage();
-  if (batch) {
-    if (read_batch() < 0) return 2;
-  } else {
-    if (parse_probe(&probes[0], single[0], single[1], single[2], 0) < 0) return usage();
-    probe_count = 1;
-  }
-  run_probes(timeout_ms);
-  print_outcomes();
-  return 0;
+  return usage();
 }

@@ -20,7 +20,7 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { runCommand } from '../run-command.js';
+import { runCommand } from '../host/index.js';
 import type { AptSession } from './system-packages.js';
 
 export interface DebianBuildOptions {

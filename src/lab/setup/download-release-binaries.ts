@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isExecutable } from '../is-executable.js';
+import { isExecutable } from '../host/index.js';
 
 export const DEFAULT_K8S_BASE_URL = 'https://dl.k8s.io/release';
 

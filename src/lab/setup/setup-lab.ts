@@ -15,7 +15,7 @@ import {
   KUBERNETES_BINARY_NAMES,
   RELEASE_KUBERNETES_VERSION,
 } from '../control-plane/index.js';
-import { isExecutable } from '../is-executable.js';
+import { isExecutable } from '../host/index.js';
 import { buildDebianKubernetes } from './debian-source-build.js';
 import { downloadReleaseBinaries, releaseArch } from './download-release-binaries.js';
 import { AptSession, LAB_PACKAGES } from './system-packages.js';

@@ -3,7 +3,7 @@
  * ones with apt-get: one `apt-get update` per run, and none at all when nothing is missing
  * (a machine without a network then passes this step).
  */
-import { CommandFailed, runCommand } from '../run-command.js';
+import { CommandFailed, runCommand } from '../host/index.js';
 
 export interface SystemPackage {
   readonly name: string;

@@ -6,7 +6,7 @@
  */
 import { createConnection, createServer } from 'node:net';
 import { rm } from 'node:fs/promises';
-import type { DataPlaneStatus, DesiredExternalHost } from '../kubelet/index.js';
+import type { DataPlaneStatus, DesiredExternalHost } from '../data-plane/index.js';
 
 export type SupervisorRequest =
   | { readonly op: 'status' }

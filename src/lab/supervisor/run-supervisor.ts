@@ -9,8 +9,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { ensureAgentPayload } from '../../agent-payload/index.js';
-import { DataPlane } from '../data-plane.js';
-import { desiredStateProblems } from '../desired-state.js';
+import { DataPlane, desiredStateProblems } from '../data-plane/index.js';
 import {
   findLabBinaries,
   LAB_SERVICE_CLUSTER_IP_RANGE,
@@ -22,11 +21,12 @@ import { startLabKubelet } from '../kubelet/index.js';
 import type { DesiredExternalHost } from '../kubelet/index.js';
 import { serveControlSocket } from './control-socket.js';
 import type { SupervisorAnswer, SupervisorRequest } from './control-socket.js';
-import { labPaths } from './lab-paths.js';
+import { labPaths } from '../names/index.js';
 import { recordProcess } from './process-table.js';
 import { labNodeNames } from './supervisor-config.js';
 import type { SupervisorConfig } from './supervisor-config.js';
 import { SupervisorRecordWriter } from './supervisor-record.js';
+import { assertNever } from '../../shared/index.js';
 
 export interface RunningSupervisor {
   stop(): Promise<void>;
@@ -103,13 +103,13 @@ export async function runSupervisor(
             policies: [],
             externalHosts: merged,
           });
-          if (problems.length > 0) return { ok: false, error: problems.join('; ') };
+          if (problems.length > 0) return { ok: false, error: problems.map((p) => p.message).join('; ') };
           await kubelet.setExternalHosts(merged);
           externalHosts = merged;
           return { ok: true, ...(kubelet.status === undefined ? {} : { status: kubelet.status }) };
         }
         default:
-          return unreachable(request);
+          return assertNever(request);
       }
     };
     const control = await serveControlSocket(paths.socket, handle);
@@ -149,8 +149,4 @@ function mergeByName(
   const byName = new Map(current.map((host) => [host.name, host]));
   for (const host of added) byName.set(host.name, host);
   return [...byName.values()];
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected supervisor request ${JSON.stringify(value)}`);
 }

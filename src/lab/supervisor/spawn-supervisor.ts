@@ -8,9 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { openLogFile } from '../control-plane/log-file.js';
-import { labPaths } from './lab-paths.js';
-import type { LabPaths } from './lab-paths.js';
+import { openLogFile } from '../control-plane/index.js';
+import { labPaths } from '../names/index.js';
+import type { LabPaths } from '../names/index.js';
 import type { SupervisorConfig } from './supervisor-config.js';
 
 export interface SupervisorCommand {

@@ -5,7 +5,7 @@
  * status` reads it, and `lab down` uses it to stop everything, even after a SIGKILL.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { LabPaths } from './lab-paths.js';
+import type { LabPaths } from '../names/index.js';
 import type { RecordedProcess } from './process-table.js';
 
 export type SupervisorPhase = 'starting' | 'ready' | 'failed' | 'stopping';

@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import {
   labelsNamespaceNames,
   lacksNameLabel,
-  NAMESPACE_NAME_LABEL,
   parseKubernetesVersion,
 } from '../../../src/lab/control-plane/index.js';
+import { NAMESPACE_NAME_LABEL } from '../../../src/shared/index.js';
 
 test('a namespace without the label, or with a wrong value, needs it; a labelled or terminating one does not', () => {
   assert.equal(NAMESPACE_NAME_LABEL, 'kubernetes.io/metadata.name');

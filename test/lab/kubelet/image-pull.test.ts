@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
-import { imagePullFailures } from '../../../src/cluster/live.js';
+import { imagePullFailures } from '../../../src/cluster/index.js';
 import {
   imagePullFailedStatus,
   isMissingImage,

@@ -1,0 +1,80 @@
+/**
+ * One responder process per pod or outside host, started inside its namespace with
+ * `ip netns exec` (which execs, so the pid is the responder's own), placed in the pod's
+ * cgroups before it binds, and considered up once it printed `ready`.
+ */
+import type { ResultPromise } from 'execa';
+import type { Protocol } from '../../policy/index.js';
+import { startNetnsProcess } from '../host/index.js';
+import type { RunningProcess } from '../host/index.js';
+
+export interface ListenPort {
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+export interface RunningResponder extends RunningProcess {
+  /** Ports not served because the kernel lacks the protocol (SCTP), as `sctp:PORT`. */
+  readonly skipped: readonly string[];
+}
+
+export class ResponderFailed extends Error {
+  constructor(netns: string, detail: string) {
+    super(`responder in ${netns} did not start: ${detail}`);
+    this.name = 'ResponderFailed';
+  }
+}
+
+export function listenSpec(port: ListenPort): string {
+  if (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535) {
+    throw new Error(`bad port ${port.port}`);
+  }
+  return `${port.protocol.toLowerCase()}:${port.port}`;
+}
+
+export async function startResponder(
+  binary: string,
+  netns: string,
+  ports: readonly ListenPort[],
+  cgroupLeaves: readonly string[] = [],
+  readyTimeoutMs = 10_000,
+): Promise<RunningResponder> {
+  const specs = [...new Set(ports.map(listenSpec))];
+  const running = await startNetnsProcess({
+    netns,
+    binary,
+    args: ['--serve', ...specs],
+    stdout: 'pipe',
+    cgroupLeaves,
+    ready: async (subprocess) => {
+      const line = await firstLine(subprocess, readyTimeoutMs);
+      if (!line.startsWith('ready')) throw new ResponderFailed(netns, line);
+      return line;
+    },
+    failed: (detail) => new ResponderFailed(netns, detail),
+  });
+  const { pid, exited, stop } = running;
+  return { pid, exited, stop, skipped: running.said.split(' ').slice(2) };
+}
+
+/** The first stdout line, or the process's stderr when it exits before writing one. */
+function firstLine(subprocess: ResultPromise, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no ready line after ${timeoutMs} ms`)), timeoutMs);
+    subprocess.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    subprocess.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const newline = out.indexOf('\n');
+      if (newline >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, newline));
+      }
+    });
+    void subprocess.then((result) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${result.exitCode ?? result.signal}): ${err.trim()}`));
+    });
+  });
+}

@@ -1,9 +1,0 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { combineOutcomes } from '../../src/probe/result.js';
-
-test('an outcome list with one failure fails as a whole', () => {
-  assert.equal(combineOutcomes(['pass', 'fail', 'flaky']), 'fail');
-  assert.equal(combineOutcomes(['pass', 'pass']), 'pass');
-  assert.equal(combineOutcomes([]), 'inconclusive');
-});
