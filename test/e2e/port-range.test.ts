@@ -98,7 +98,7 @@ describe('a port range on a lab without endPort', { skip: withoutEndPort, timeou
       assert.notEqual(up.exitCode, 0, up.stderr);
       assert.match(
         up.stderr,
-        /ranges\.yaml:\d+:\d+: NetworkPolicy ranges\/server-ranges: [\s\S]*endPort: field not declared/,
+        /ranges\.yaml:\d+:\d+: error REFUSED: NetworkPolicy ranges\/server-ranges: [\s\S]*endPort: field not declared/,
       );
     } finally {
       await labDown(lab);
