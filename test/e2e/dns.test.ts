@@ -9,11 +9,8 @@
  * dnsmasq (npm run setup:lab).
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
-import { formatTasks, parseHelperLine } from '../../agent/index.js';
-import { ensureAgentPayload } from '../../src/agent-payload/index.js';
 import { LabNames, podKey } from '../../src/lab/names/index.js';
 import type { JsonReport } from '../../src/report/index.js';
 import {
@@ -25,6 +22,7 @@ import {
   labUp,
   runJson,
 } from './e2e-support.js';
+import { dnsmasqOn, dnsProbe as dnsProbeWith } from '../lab/dns-support.js';
 import { loadSuites } from './model-expectations.js';
 
 const FIXTURES = 'test/e2e/fixtures/dns';
@@ -58,40 +56,9 @@ async function labPod(lab: string, kubeconfig: string, namespace: string, select
   return { name, ip, netns: new LabNames(lab).podNetns(podKey({ namespace, name, uid })) };
 }
 
-/** Pids of dnsmasq processes listening on `ip` (found by their command line). */
-async function dnsmasqOn(ip: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (argv[0]?.endsWith('dnsmasq') && argv.includes(`--listen-address=${ip}`)) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-/** netpol-probe's DNS modes from inside a lab pod's namespace, straight to the server: `word detail` each. */
+/** netpol-probe's DNS modes from inside a lab pod's namespace, straight to the server. */
 async function dnsProbe(from: LabPod, server: string): Promise<string[]> {
-  const probe = (await ensureAgentPayload()).probe;
-  assert.match(from.netns, /^npa-[a-z0-9]+-/, 'a lab namespace');
-  const tasks = (['dns-udp', 'dns-tcp'] as const).map((mode, index) => ({
-    kind: 'probe' as const,
-    index,
-    mode,
-    ip: server,
-    port: 53,
-    timeoutMs: 1000,
-    attempts: 1,
-    nonce: 'dns-e2e',
-  }));
-  const { stdout } = await execa('ip', ['netns', 'exec', from.netns, probe], { input: formatTasks(tasks) });
-  return stdout
-    .split('\n')
-    .map(parseHelperLine)
-    .flatMap((line) =>
-      line.kind === 'result' ? [[line.index, `${line.word} ${line.detail ?? '-'}`] as const] : [],
-    )
-    .sort(([a], [b]) => a - b)
-    .map(([, outcome]) => outcome);
+  return dnsProbeWith(from.netns, server, 'dns-e2e');
 }
 
 /**

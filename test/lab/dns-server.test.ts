@@ -8,15 +8,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execa } from 'execa';
-import { readdir, readFile } from 'node:fs/promises';
-import { formatTasks, parseHelperLine } from '../../agent/index.js';
-import { ensureAgentPayload } from '../../src/agent-payload/index.js';
 import type { DataPlaneStatus, DesiredPod, DesiredState } from '../../src/lab/data-plane/index.js';
 import { DataPlane } from '../../src/lab/data-plane/index.js';
-import { inNetns } from '../../src/lab/host/index.js';
+import { execa } from 'execa';
 import type { NetworkPolicyManifest } from '../../src/policy/manifest.js';
+import { dnsmasqOn, dnsProbe as dnsProbeWith } from './dns-support.js';
 import { labSkipReason, probeOne } from './lab-support.js';
+
+const dnsProbe = (netns: string, server: string) => dnsProbeWith(netns, server, 'lab-dns');
 
 const LAB = 'tdns';
 
@@ -69,38 +68,6 @@ function desired(pods: DesiredPod[], policies: NetworkPolicyManifest[] = []): De
     externalHosts: [{ name: 'resolver', address: '198.51.100.53', ports: [{ port: 53, protocol: 'UDP' }] }],
     policies,
   };
-}
-
-/** Pids of dnsmasq processes listening on `ip`, by their command line. */
-async function dnsmasqOn(ip: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (argv[0]?.endsWith('dnsmasq') && argv.includes(`--listen-address=${ip}`)) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-/** netpol-probe's dns-udp and dns-tcp from inside a lab namespace: `word detail` each, in that order. */
-async function dnsProbe(netns: string, server: string): Promise<string[]> {
-  const probe = (await ensureAgentPayload()).probe;
-  const tasks = (['dns-udp', 'dns-tcp'] as const).map((mode, index) => ({
-    kind: 'probe' as const,
-    index,
-    mode,
-    ip: server,
-    port: 53,
-    timeoutMs: 1000,
-    attempts: 1,
-    nonce: 'lab-dns',
-  }));
-  const [file, args] = inNetns(netns, probe, []);
-  const { stdout } = await execa(file, args, { input: formatTasks(tasks), timeout: 30_000 });
-  const outcomes = ['', ''];
-  for (const line of stdout.split('\n').map(parseHelperLine))
-    if (line.kind === 'result') outcomes[line.index] = `${line.word} ${line.detail ?? '-'}`;
-  return outcomes;
 }
 
 describe('dnsmasq in a DNS pod and an outside host of the lab', { skip }, () => {
