@@ -19,7 +19,7 @@ export { buildProbeBinary, probeBinary, probeCacheDir, ProbeBuildFailed } from '
 // The pieces of a batch run: helper lines, one helper per namespace, results into responses.
 export { formatTask, formatTasks, parseHelperLine } from './helper-lines.js';
 export type { HelperLine, HelperTask, HelperWord } from './helper-lines.js';
-export { planHelperJobs, netnsRefsOf, localCaptureWindowMs } from './plan-helper-jobs.js';
+export { planHelperJobs, netnsRefsOf, localCaptureWindowMs, modeOf } from './plan-helper-jobs.js';
 export type { HelperJob, HelperPlan, PlannedRequest, RequestShape } from './plan-helper-jobs.js';
 export { ResultCollector, notCarriedOut } from './collect-results.js';
 export { combineCapturedAttempt } from './combine-attempts.js';

@@ -166,7 +166,9 @@ function planCapture(
 }
 
 /** netpol-probe's mode: the protocol, and DNS where the probe asks a DNS question. */
-function modeOf(request: ProbeRequest): 'tcp' | 'udp' | 'sctp' | 'dns-tcp' | 'dns-udp' {
+export function modeOf(
+  request: Pick<ProbeRequest, 'port' | 'protocol' | 'udpProof' | 'query'>,
+): 'tcp' | 'udp' | 'sctp' | 'dns-tcp' | 'dns-udp' {
   const dns = probeQueryOf(request) === 'dns';
   const protocol = request.protocol;
   switch (protocol) {

@@ -5,7 +5,7 @@
  */
 import { execa } from 'execa';
 import { readdir, readFile } from 'node:fs/promises';
-import { formatTasks, parseHelperLine, probeQueryOf } from '../../agent/index.js';
+import { formatTasks, modeOf, parseHelperLine } from '../../agent/index.js';
 import type { HelperTask, HelperWord } from '../../agent/index.js';
 import { ensureAgentPayload } from '../../src/agent-payload/index.js';
 import { inNetns } from '../../src/lab/host/index.js';
@@ -58,7 +58,8 @@ export async function probeFrom(
   const tasks: HelperTask[] = probes.map((probe, index) => ({
     kind: 'probe',
     index,
-    mode: modeOf(probe),
+    // As the agent plans it: the protocol, speaking DNS where the agent would.
+    mode: modeOf({ port: probe.port, protocol: probe.protocol }),
     ip: probe.address,
     port: probe.port,
     timeoutMs,
@@ -77,19 +78,6 @@ export async function probeFrom(
   if (answered.length !== probes.length)
     throw new Error(`netpol-probe answered ${answered.length} of ${probes.length}: ${result.stderr}`);
   return answered;
-}
-
-/** As the agent plans it (agent/plan-helper-jobs.ts): the protocol, speaking DNS where the agent would. */
-function modeOf(probe: Probe): Extract<HelperTask, { kind: 'probe' }>['mode'] {
-  const dns = probeQueryOf({ port: probe.port, protocol: probe.protocol }) === 'dns';
-  switch (probe.protocol) {
-    case 'TCP':
-      return dns ? 'dns-tcp' : 'tcp';
-    case 'UDP':
-      return dns ? 'dns-udp' : 'udp';
-    case 'SCTP':
-      return 'sctp';
-  }
 }
 
 /** `sent` (udp-send) and the capture words never answer a plain probe: as errors, they fail a test. */
