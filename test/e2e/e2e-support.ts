@@ -4,6 +4,7 @@
  * what a run left in the lab's API. Every packet these tests cause stays inside the
  * network namespaces the lab made.
  */
+import assert from 'node:assert/strict';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { findLabBinaries, LabBinariesMissingError } from '../../src/lab/control-plane/index.js';
@@ -86,6 +87,16 @@ export function assertionKey(assertion: Pick<JsonAssertion, 'name' | 'location'>
 
 export function assertionsOf(report: JsonReport): JsonAssertion[] {
   return report.suites.flatMap((suite) => suite.assertions);
+}
+
+/** One pair per assertion, and what the wire showed: `connected` for an allow, a drop for a deny. */
+export function assertWireMatchesExpectations(assertions: readonly JsonAssertion[]): void {
+  for (const assertion of assertions) {
+    const wanted = assertion.expect === 'allow' ? ['connected'] : ['timeout', 'unreachable'];
+    assert.equal(assertion.pairs.length, 1, assertion.name);
+    for (const pair of assertion.pairs)
+      assert.ok(wanted.includes(pair.observations[0] ?? ''), `${assertion.name}: ${pair.observations}`);
+  }
 }
 
 /** The lab's API as any client sees it, through the kubeconfig `lab up` printed. */

@@ -11,7 +11,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { binaryVersion, findLabBinaries, servesEndPort } from '../../src/lab/control-plane/index.js';
 import type { JsonReport } from '../../src/report/index.js';
-import { assertionKey, assertionsOf, e2eSkipReason, labDown, labUp, runCli, runJson } from './e2e-support.js';
+import {
+  assertionKey,
+  assertionsOf,
+  assertWireMatchesExpectations,
+  e2eSkipReason,
+  labDown,
+  labUp,
+  runCli,
+  runJson,
+} from './e2e-support.js';
 import { loadSuites } from './model-expectations.js';
 
 const FIXTURES = 'test/e2e/fixtures/port-range';
@@ -58,12 +67,7 @@ describe('a NetworkPolicy port range (endPort) in a lab', { skip, timeout: 150_0
       JSON.stringify(report, null, 1),
     );
     assert.equal(exitCode, 0);
-    for (const assertion of assertions) {
-      const wanted = assertion.expect === 'allow' ? ['connected'] : ['timeout', 'unreachable'];
-      assert.equal(assertion.pairs.length, 1, assertion.name);
-      for (const pair of assertion.pairs)
-        assert.ok(wanted.includes(pair.observations[0] ?? ''), `${assertion.name}: ${pair.observations}`);
-    }
+    assertWireMatchesExpectations(assertions);
     const ports = (expect: string) =>
       assertions
         .filter((a) => a.expect === expect)
