@@ -27,7 +27,7 @@ import type { LabPaths } from './names/index.js';
 
 // Naming a lab and finding its files: light (names/), loaded with the command line,
 // whose help names the default lab.
-export { DEFAULT_LAB_NAME, labPaths } from './names/index.js';
+export { DEFAULT_LAB_NAME, labNameProblem, labPaths } from './names/index.js';
 export type { LabPaths } from './names/index.js';
 
 // The `lab` commands. Each resolves to its result or to a LabFailure (bad input, or unavailable).

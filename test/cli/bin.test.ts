@@ -29,3 +29,18 @@ test('the binary exits 2 on an unknown command, naming it as a suite path that d
   );
   assert.equal(result.stdout, '');
 });
+
+test('a lab name the lab would refuse is a usage error (exit 2) for every command that takes --lab', async () => {
+  for (const argv of [
+    ['suites/', '--lab', 'Bad_Name'],
+    ['clean', '--lab', 'Bad_Name'],
+  ]) {
+    const run = await execa('node', [`${REPO_ROOT}bin/netpol-assert.js`, ...argv], {
+      cwd: REPO_ROOT,
+      reject: false,
+    });
+    assert.equal(run.exitCode, 2, `${argv.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, /--lab: lab name 'Bad_Name' must be 1-12 lowercase letters or digits/);
+    assert.equal(run.stdout, '');
+  }
+});
