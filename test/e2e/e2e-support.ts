@@ -89,6 +89,13 @@ export function assertionsOf(report: JsonReport): JsonAssertion[] {
   return report.suites.flatMap((suite) => suite.assertions);
 }
 
+/** Exactly these assertions (by assertionKey) failed, and each as a `fail`: what `--cni none` does to denies. */
+export function assertFailedExactly(report: JsonReport, keys: readonly string[]): void {
+  const failed = assertionsOf(report).filter((a) => a.outcome !== 'pass');
+  assert.deepEqual(failed.map(assertionKey).sort(), [...keys].sort());
+  assert.deepEqual([...new Set(failed.map((a) => a.outcome))], ['fail']);
+}
+
 /** One pair per assertion, and what the wire showed: `connected` for an allow, a drop for a deny. */
 export function assertWireMatchesExpectations(assertions: readonly JsonAssertion[]): void {
   for (const assertion of assertions) {
