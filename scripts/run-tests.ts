@@ -46,6 +46,7 @@ const CONTROL_PLANE_TESTS = [
   'test/recipes/recipes-lab.test.ts',
   'test/lab/control-plane.test.ts',
   'test/lab/without-scheduler.test.ts',
+  'test/lab/pod-security.test.ts',
 ];
 
 /** The lab's data plane and its failure paths: root, namespaces and nftables, but no API server. */
