@@ -7,11 +7,10 @@
  *   netpol-assert-agent version       {"name":"netpol-assert-agent","version":…,"protocol":1}
  *   netpol-assert-agent build-probe   compiles netpol-probe into the cache, prints its path
  */
-import { text } from 'node:stream/consumers';
 import { lastValue, parseArgv, portValues } from './parse-argv.js';
 import type { ArgvSpec, ParsedArgv } from './parse-argv.js';
 import { buildProbeBinary, probeBinary } from './probe-binary.js';
-import { decodeBatch, formatBailOut } from './protocol.js';
+import { decodeBatch, formatBailOut, LIMITS } from './protocol.js';
 import { startResponder } from './respond.js';
 import { runBatch } from './run-batch.js';
 import { agentVersion } from './version.js';
@@ -64,7 +63,12 @@ export async function runAgent(args: readonly string[], io: AgentIo): Promise<nu
 }
 
 async function probeCommand(argv: ParsedArgv, io: AgentIo): Promise<number> {
-  const decoded = decodeBatch(await text(io.stdin));
+  const input = await readAtMost(io.stdin, LIMITS.batchBytes);
+  if (input === undefined) {
+    io.stdout(`TAP version 14\n${formatBailOut(`bad batch: larger than ${LIMITS.batchBytes} bytes`)}`);
+    return EXIT.usage;
+  }
+  const decoded = decodeBatch(input);
   if (!decoded.ok) {
     io.stdout(`TAP version 14\n${formatBailOut(`bad batch: ${decoded.problems.join('; ')}`)}`);
     return EXIT.usage;
@@ -84,6 +88,19 @@ async function probeCommand(argv: ParsedArgv, io: AgentIo): Promise<number> {
     write: io.stdout,
   });
   return EXIT.ok;
+}
+
+/** The stream as text, or undefined as soon as it passes `limit` bytes (the rest is not kept). */
+async function readAtMost(stream: NodeJS.ReadableStream, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    if (size > limit) return undefined;
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function respondCommand(argv: ParsedArgv, io: AgentIo): Promise<number> {

@@ -189,7 +189,17 @@ export function summaryObservation<O extends string>(attempts: readonly AttemptR
 export type Decoded<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: string[] };
 
-export const LIMITS = { timeoutMs: 600_000, attempts: 100, requests: 100_000 } as const;
+/**
+ * What a batch may ask for. The runner's batches stay far below: a request is about 200
+ * bytes, so 100,000 of them are about 20 MB of the 64 MiB a batch may take.
+ */
+export const LIMITS = {
+  timeoutMs: 600_000,
+  attempts: 100,
+  requests: 100_000,
+  batchBytes: 64 * 1024 * 1024,
+  pathLength: 4096,
+} as const;
 const ID = /^[\x21-\x7e]{1,256}$/;
 const NONCE = /^[A-Za-z0-9._-]{1,64}$/;
 const POD_UID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -303,8 +313,13 @@ function checkNetns(ref: unknown, name: string, problem: Problem): void {
       if (typeof ref.uid !== 'string' || !POD_UID.test(ref.uid)) problem(`${name}.uid: want a pod UID`);
       return;
     case 'netns':
-      if (typeof ref.path !== 'string' || !ref.path.startsWith('/') || /[\0\n]/.test(ref.path)) {
-        problem(`${name}.path: want an absolute path`);
+      if (
+        typeof ref.path !== 'string' ||
+        !ref.path.startsWith('/') ||
+        ref.path.length > LIMITS.pathLength ||
+        /[\0\n]/.test(ref.path)
+      ) {
+        problem(`${name}.path: want an absolute path of at most ${LIMITS.pathLength} characters`);
       }
       return;
     case 'host':

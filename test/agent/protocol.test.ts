@@ -122,7 +122,7 @@ describe('the batch on stdin', () => {
       'requests[0]: protocol: want TCP, UDP or SCTP',
       'requests[0]: timeoutMs: want an integer from 1 to 600000',
       'requests[0]: attempts: want an integer from 1 to 100',
-      'requests[1]: at.path: want an absolute path',
+      'requests[1]: at.path: want an absolute path of at most 4096 characters',
       'requests[1]: nonce: want 1-64 of [A-Za-z0-9._-]',
       "requests[2]: unknown key 'extra'",
       'requests[2]: ip: want an IPv4 or IPv6 address',
