@@ -2,11 +2,13 @@
  * The agent's commands, each a small handler returning an exit status:
  *
  *   netpol-assert-agent probe [--proc-root DIR] [--probe-binary FILE] [--nsenter FILE] < batch.json
+ *       (stdin: the batch, then `stop ID` lines while it runs; see agent-input.ts)
  *   netpol-assert-agent respond [--tcp PORT]... [--udp PORT]... [--banner TEXT]
  *   netpol-assert-agent idle          keeps the DaemonSet pod alive until SIGTERM
  *   netpol-assert-agent version       {"name":"netpol-assert-agent","version":…,"protocol":1}
  *   netpol-assert-agent build-probe   compiles netpol-probe into the cache, prints its path
  */
+import { AgentInput } from './agent-input.js';
 import { lastValue, parseArgv, portValues } from './parse-argv.js';
 import type { ArgvSpec, ParsedArgv } from './parse-argv.js';
 import { buildProbeBinary, probeBinary } from './probe-binary.js';
@@ -63,12 +65,21 @@ export async function runAgent(args: readonly string[], io: AgentIo): Promise<nu
 }
 
 async function probeCommand(argv: ParsedArgv, io: AgentIo): Promise<number> {
-  const input = await readAtMost(io.stdin, LIMITS.batchBytes);
-  if (input === undefined) {
+  const input = new AgentInput(io.stdin, LIMITS.batchBytes);
+  try {
+    return await probeWith(input, argv, io);
+  } finally {
+    input.close();
+  }
+}
+
+async function probeWith(input: AgentInput, argv: ParsedArgv, io: AgentIo): Promise<number> {
+  const batch = await input.batch();
+  if (!batch.ok) {
     io.stdout(`TAP version 14\n${formatBailOut(`bad batch: larger than ${LIMITS.batchBytes} bytes`)}`);
     return EXIT.usage;
   }
-  const decoded = decodeBatch(input);
+  const decoded = decodeBatch(batch.text);
   if (!decoded.ok) {
     io.stdout(`TAP version 14\n${formatBailOut(`bad batch: ${decoded.problems.join('; ')}`)}`);
     return EXIT.usage;
@@ -86,21 +97,9 @@ async function probeCommand(argv: ParsedArgv, io: AgentIo): Promise<number> {
     procRoot: lastValue(argv, 'proc-root', io.env.NETPOL_ASSERT_PROC ?? '/proc'),
     skipPids: [process.pid],
     write: io.stdout,
+    stops: (onStop) => input.stops(onStop),
   });
   return EXIT.ok;
-}
-
-/** The stream as text, or undefined as soon as it passes `limit` bytes (the rest is not kept). */
-async function readAtMost(stream: NodeJS.ReadableStream, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += bytes.length;
-    if (size > limit) return undefined;
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function respondCommand(argv: ParsedArgv, io: AgentIo): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * The line format between the agent and netpol-probe (see native/netpol-probe.c): task
- * lines in, `ready` and `result` lines out. Words only, so no quoting: the batch decoder
+ * lines, `go` and `stop` lines in, `ready` and `result` lines out. Words only, so no quoting: the batch decoder
  * has already checked addresses and nonces.
  */
 import { assertNever } from './never.js';
@@ -59,6 +59,11 @@ export function formatTask(task: HelperTask): string {
 /** The helper's whole input before `go`: every task, then `end`. */
 export function formatTasks(tasks: readonly HelperTask[]): string {
   return tasks.map((task) => formatTask(task) + '\n').join('') + 'end\n';
+}
+
+/** After `go`: capture `index` ends `graceMs` from when netpol-probe reads this, unless its window ends sooner. */
+export function formatStop(index: number, graceMs: number): string {
+  return `stop ${index} ${graceMs}\n`;
 }
 
 export function parseHelperLine(text: string): HelperLine {

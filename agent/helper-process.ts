@@ -5,7 +5,7 @@
  */
 import { execa } from 'execa';
 import { createInterface } from 'node:readline';
-import { formatTasks, parseHelperLine } from './helper-lines.js';
+import { formatStop, formatTasks, parseHelperLine } from './helper-lines.js';
 import type { HelperLine } from './helper-lines.js';
 import type { HelperJob } from './plan-helper-jobs.js';
 
@@ -24,6 +24,8 @@ export interface RunningHelper {
   readonly ready: Promise<void>;
   /** Lets the probes start. */
   go(): void;
+  /** Ends capture task `index` `graceMs` from now (after `go`; its window still bounds it). */
+  stopCapture(index: number, graceMs: number): void;
   /** Resolves (never rejects) once the helper has exited. */
   readonly ended: Promise<HelperEnd>;
   stop(): void;
@@ -88,7 +90,11 @@ export function startHelper(
     job,
     ready,
     ended,
-    go: () => subprocess.stdin.end('go\n'),
+    // stdin stays open after go: `stop` lines may follow (it closes when the helper exits).
+    go: () => void subprocess.stdin.write('go\n'),
+    stopCapture: (index, graceMs) => {
+      if (subprocess.stdin.writable) subprocess.stdin.write(formatStop(index, graceMs));
+    },
     stop: () => {
       subprocess.kill('SIGKILL');
     },

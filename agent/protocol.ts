@@ -7,6 +7,7 @@
  *
  *   stdin   {"version":1,"requests":[{"kind":"probe","id":"a","source":{"kind":"pod","uid":"…"},
  *            "ip":"10.0.0.7","port":8080,"protocol":"TCP","timeoutMs":1000,"attempts":1}]}
+ *           stop c                     ← optional, later: capture `c` may end (formatStopCapture)
  *
  * A probe to port 53 asks a real DNS question (ProbeQuery), so a DNS server that never
  * echoes still shows the path open.
@@ -107,7 +108,10 @@ export interface CaptureRequest {
   readonly nonce: string;
   /** Attempts the sender will make; each is seen or not on its own. */
   readonly attempts: number;
-  /** The whole listening window from `# ready`: cover every attempt of the sender and the runner's delay. */
+  /**
+   * The longest listening window from `# ready`: cover every attempt of the sender and the
+   * runner's delay. The runner ends it sooner with `stop ID` once the sender is done.
+   */
   readonly timeoutMs: number;
 }
 
@@ -207,6 +211,26 @@ const POD_UID = /^[A-Za-z0-9_-]{1,64}$/;
 export function encodeBatch(batch: AgentBatch): string {
   return JSON.stringify(batch) + '\n';
 }
+
+/**
+ * After its batch, on the same stdin, the runner may end capture requests early, one line
+ * each: `stop ID` once the sender of capture ID is done, so a datagram that never arrives
+ * costs the sender's timeout rather than the capture's whole window. The capture ends
+ * CAPTURE_STOP_GRACE_MS later (for datagrams still in flight); attempts not seen by then
+ * are `not-seen`. Other lines are ignored, and so is the end of stdin: a capture the
+ * runner never stops ends with its window. The batch is the first line (or all of stdin).
+ */
+export function formatStopCapture(id: string): string {
+  return `stop ${id}\n`;
+}
+
+/** The capture a `stop ID` line ends, or undefined for any other line. */
+export function parseStopCapture(line: string): string | undefined {
+  return /^stop (\S+)$/.exec(line.trim())?.[1];
+}
+
+/** How long a stopped capture still listens: the sender's datagrams left a timeout ago or more. */
+export const CAPTURE_STOP_GRACE_MS = 250;
 
 /** Reads a batch, collecting every problem (with the request's index) before refusing it. */
 export function decodeBatch(text: string): Decoded<AgentBatch> {

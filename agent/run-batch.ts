@@ -2,7 +2,8 @@
  * `agent probe`: one batch in, one TAP test point per request out, streamed as each
  * completes. The steps: resolve every namespace once, plan one helper per namespace,
  * start them all, wait until every capture listens (`# ready`), let the probes go, and
- * write each response the moment its last attempt is in.
+ * write each response the moment its last attempt is in. A capture the runner stops
+ * (its sender is done) ends a short grace later instead of at the end of its window.
  */
 import { randomBytes } from 'node:crypto';
 import { ResultCollector, notCarriedOut } from './collect-results.js';
@@ -10,7 +11,8 @@ import { startHelper } from './helper-process.js';
 import type { HelperCommand, RunningHelper } from './helper-process.js';
 import { netnsRefsOf, planHelperJobs } from './plan-helper-jobs.js';
 import type { HelperJob } from './plan-helper-jobs.js';
-import { READY_LINE, formatHeader, formatPlan, formatResult } from './protocol.js';
+import { capturePart } from './plan-helper-jobs.js';
+import { CAPTURE_STOP_GRACE_MS, READY_LINE, formatHeader, formatPlan, formatResult } from './protocol.js';
 import type { AgentBatch, AgentResponse } from './protocol.js';
 import { resolveNetnsRefs } from './resolve-netns.js';
 
@@ -23,6 +25,8 @@ export interface RunBatchOptions extends HelperCommand {
   readonly skipPids?: readonly number[];
   /** How long every helper may take to open its capture sockets. */
   readonly readyTimeoutMs?: number;
+  /** Subscribes to the runner's `stop ID` for capture requests, once the probes have gone. */
+  readonly stops?: (onStop: (id: string) => void) => void;
 }
 
 /** Runs the batch; resolves with every response, in the order written. */
@@ -60,6 +64,11 @@ export async function runBatch(batch: AgentBatch, options: RunBatchOptions): Pro
   await waitUntilReady(helpers, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
   options.write(`${READY_LINE}\n`);
   for (const helper of helpers) helper.go();
+  const captures = capturesById(batch, helpers);
+  options.stops?.((id) => {
+    const capture = captures.get(id);
+    capture?.helper.stopCapture(capture.part, CAPTURE_STOP_GRACE_MS);
+  });
 
   await Promise.all(
     helpers.map(async (helper) => {
@@ -71,6 +80,23 @@ export async function runBatch(batch: AgentBatch, options: RunBatchOptions): Pro
   for (const request of collector.pending()) emit(notCarriedOut(request, 'no result'));
   options.write(formatPlan(responses.length));
   return responses;
+}
+
+/** Each capture request's task, by request id, and the helper that runs it. */
+function capturesById(
+  batch: AgentBatch,
+  helpers: readonly RunningHelper[],
+): Map<string, { helper: RunningHelper; part: number }> {
+  const helperOf = new Map<number, RunningHelper>();
+  for (const helper of helpers)
+    for (const task of helper.job.tasks) if (task.kind === 'capture') helperOf.set(task.index, helper);
+  const captures = new Map<string, { helper: RunningHelper; part: number }>();
+  batch.requests.forEach((request, index) => {
+    const part = capturePart(index);
+    const helper = request.kind === 'capture' ? helperOf.get(part) : undefined;
+    if (helper !== undefined) captures.set(request.id, { helper, part });
+  });
+  return captures;
 }
 
 const READY_TIMEOUT_MS = 10_000;

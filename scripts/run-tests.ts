@@ -47,6 +47,7 @@ const CONTROL_PLANE_TESTS = [
   'test/lab/control-plane.test.ts',
   'test/lab/without-scheduler.test.ts',
   'test/lab/pod-security.test.ts',
+  'test/action/action-lab.test.ts',
 ];
 
 /** The lab's data plane and its failure paths: root, namespaces and nftables, but no API server. */

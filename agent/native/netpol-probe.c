@@ -38,7 +38,11 @@
  *   capture     raw UDP sockets (IPv4 and IPv6; CAP_NET_RAW) see each datagram delivered
  *               to this namespace after its own netfilter input hook; an attempt is "seen"
  *               when a datagram to PORT carries "npa1 NONCE ATTEMPT". TIMEOUT_MS is the
- *               whole listening window, counted from "go".
+ *               longest listening window, counted from "go"; after "go" the line
+ *                   stop IDX GRACE_MS
+ *               ends capture IDX GRACE_MS from then (its sender is done: only datagrams
+ *               still in flight can come), each attempt not seen by then "not-seen".
+ *               Other lines after "go" are ignored; end of input ends nothing.
  *
  * Exit status: 0 after every task reported, 2 on bad input (a line "fatal ..." says why).
  */
@@ -300,36 +304,80 @@ static int split_words(char *line, char **words, int max) {
   return n + 1;
 }
 
+/*
+ * stdin, read with read(2) rather than stdio: after "go" it is polled for "stop" lines,
+ * and a line already in a stdio buffer is one poll(2) never reports.
+ */
+static char *input;
+static size_t input_start, input_len, input_capacity;
+static int input_ended;
+
+/* One read(2) into the buffer; sets input_ended at end of input (or on an error). */
+static void read_input(void) {
+  if (input_start > 0) {
+    memmove(input, input + input_start, input_len - input_start);
+    input_len -= input_start;
+    input_start = 0;
+  }
+  if (input_capacity - input_len < 4096) {
+    input_capacity = input_capacity ? input_capacity * 2 : 65536;
+    input = realloc(input, input_capacity);
+    if (input == NULL) fatal("out of memory");
+  }
+  ssize_t n = read(STDIN_FILENO, input + input_len, input_capacity - input_len - 1);
+  if (n < 0 && errno == EINTR) return;
+  if (n <= 0) input_ended = 1;
+  else input_len += (size_t)n;
+}
+
+/* The next whole line, without its newline, if the buffer holds one (at end of input, what is left). */
+static char *take_line(void) {
+  if (input == NULL) return NULL;
+  char *start = input + input_start;
+  char *newline = input_len > input_start ? memchr(start, '\n', input_len - input_start) : NULL;
+  if (newline == NULL) {
+    if (!input_ended || input_len == input_start) return NULL;
+    input[input_len] = '\0'; /* read_input keeps one byte free for this */
+    input_start = input_len;
+    return start;
+  }
+  *newline = '\0';
+  input_start = (size_t)(newline - input) + 1;
+  return start;
+}
+
+/* Blocks until a line comes; NULL at end of input. */
+static char *read_line(void) {
+  for (;;) {
+    char *line = take_line();
+    if (line != NULL || input_ended) return line;
+    read_input();
+  }
+}
+
 /* Reads task lines until "end" (or end of input); returns 1 when input ended there. */
 static int read_tasks(void) {
-  char *line = NULL;
-  size_t size = 0;
   long line_number = 0;
-  while (getline(&line, &size, stdin) >= 0) {
+  char *line;
+  while ((line = read_line()) != NULL) {
     line_number++;
     char *words[12];
     int n = split_words(line, words, 12);
     if (n == 1) continue;
-    if (strcmp(words[0], "end") == 0) {
-      free(line);
-      return 0;
-    }
+    if (strcmp(words[0], "end") == 0) return 0;
     if (strcmp(words[0], "probe") == 0) parse_probe(words, n, line_number);
     else if (strcmp(words[0], "capture") == 0) parse_capture(words, n, line_number);
     else fatal("line %ld: unknown task '%s'", line_number, words[0]);
   }
-  free(line);
   return 1;
 }
 
 /* Blocks until "go" or end of input: the agent says go once every capture is listening. */
 static void wait_for_go(void) {
-  char *line = NULL;
-  size_t size = 0;
-  while (getline(&line, &size, stdin) >= 0) {
+  char *line;
+  while ((line = read_line()) != NULL) {
     if (strncmp(line, "go", 2) == 0) break;
   }
-  free(line);
 }
 
 /* ------------------------------------------------------------ DNS messages (RFC 1035) */
@@ -799,6 +847,28 @@ static void close_capture(struct task *t) {
   t->state = S_DONE;
 }
 
+/* "stop IDX GRACE_MS": capture IDX ends GRACE_MS from now, unless its window ends sooner. */
+static void stop_capture(char *line) {
+  char *words[5];
+  long idx, grace;
+  int n = split_words(line, words, 5);
+  if (n != 4 || strcmp(words[0], "stop") != 0 || parse_int(words[1], 0, 1L << 30, &idx) < 0 ||
+      parse_int(words[2], 0, MAX_TIMEOUT_MS, &grace) < 0)
+    return;
+  long long until = now_ms() + grace;
+  for (long i = 0; i < task_count; i++) {
+    struct task *t = &tasks[i];
+    if (t->mode == M_CAPTURE && t->idx == idx && t->state == S_ACTIVE && until < t->deadline_ms)
+      t->deadline_ms = until;
+  }
+}
+
+static void read_stops(void) {
+  read_input();
+  char *line;
+  while ((line = take_line()) != NULL) stop_capture(line);
+}
+
 /* ------------------------------------------------------------ the loop */
 
 static long max_active_probes(void) {
@@ -833,8 +903,8 @@ static void start_tasks(void) {
 
 static void run(void) {
   long max_active = max_active_probes();
-  struct pollfd *fds = calloc((size_t)task_count + 2, sizeof *fds);
-  long *owner = calloc((size_t)task_count + 2, sizeof *owner);
+  struct pollfd *fds = calloc((size_t)task_count + 3, sizeof *fds);
+  long *owner = calloc((size_t)task_count + 3, sizeof *owner);
   if (fds == NULL || owner == NULL) fatal("out of memory");
   start_tasks();
   long active = 0;
@@ -883,6 +953,10 @@ static void run(void) {
       fds[n] = (struct pollfd){.fd = raw6, .events = POLLIN};
       owner[n++] = -2;
     }
+    if (capturing && !input_ended) {
+      fds[n] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+      owner[n++] = -3;
+    }
     int timeout = wake < 0 ? 1000 : (int)(wake - now < 0 ? 0 : wake - now);
     int ready = poll(fds, n, timeout);
     if (ready < 0 && errno != EINTR) fatal("poll: %s", strerror(errno));
@@ -890,6 +964,7 @@ static void run(void) {
       if (fds[k].revents == 0) continue;
       if (owner[k] == -1) drain_raw(raw4, AF_INET);
       else if (owner[k] == -2) drain_raw(raw6, AF_INET6);
+      else if (owner[k] == -3) read_stops();
       else {
         struct task *t = &tasks[owner[k]];
         on_probe_event(t, fds[k].revents);

@@ -1,4 +1,8 @@
-/** `netpol-assert clean`: remove everything a run or the agent left in a cluster (after a killed run). */
+/**
+ * `netpol-assert clean`: remove everything a run or the agent left in a cluster (after a
+ * killed run): what carries the run label (probe pods, run namespaces, suites' setup
+ * objects) and the agent.
+ */
 import type { CommandContext, CommandFactory } from './command.js';
 import { withClusterOptions } from './cluster-options.js';
 import type { ClusterOptions } from './cluster-options.js';
@@ -20,12 +24,16 @@ export const cleanCommand: CommandFactory<CleanArgs> = (context, setExit) => ({
 
 async function clean(args: CleanArgs, context: CommandContext): Promise<number> {
   // The Kubernetes client loads here, when the command runs, not with the command line.
-  const [{ connectCluster }, { exitForFailure }] = await Promise.all([
+  const [{ connectCluster }, { exitForFailure }, { removeSetupLeftovers }] = await Promise.all([
     import('./connect-cluster.js'),
     import('./exit-for-failure.js'),
+    import('../cluster/index.js'),
   ]);
   try {
-    const { cluster } = connectCluster(args);
+    const { cluster, kubeConfig } = connectCluster(args);
+    // Suites' setup objects a killed run left (workloads, Services, policies), then its pods and namespaces.
+    const setup = await removeSetupLeftovers(kubeConfig);
+    for (const object of setup) context.stdout.write(`removed setup object ${object}\n`);
     await cluster.removeRunObjects();
     if (!args['keep-agent']) await cluster.removeAgent();
     context.stdout.write(`removed netpol-assert's leftovers from ${cluster.name}\n`);

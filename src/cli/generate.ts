@@ -41,7 +41,7 @@ async function readPolicies(
     import('./exit-for-failure.js'),
   ]);
   try {
-    const { cluster } = connectCluster(args);
+    const { cluster } = connectCluster(args, context.stderr);
     const snapshot = await cluster.snapshot();
     // A cluster does not say which outside addresses answer: no case goes to one.
     return { state: snapshot.state, outsideHosts: [], where: `in cluster ${cluster.name}` };

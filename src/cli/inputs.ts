@@ -11,6 +11,7 @@ import { formatProblem } from '../shared/index.js';
 import { loadSuiteFiles } from '../suite/index.js';
 import type { Suite } from '../suite/index.js';
 import type { CommandContext } from './command.js';
+import { objectKey } from './suite-setup.js';
 
 export async function loadSuites(
   paths: readonly string[],
@@ -34,18 +35,28 @@ export interface LoadedState {
 
 /**
  * The manifests in `paths`, with `more` objects alongside (the recipe packs `predict`
- * runs), which may still be loading while the files are read.
+ * runs) and the suites' `setup` objects applied over them (one of the same kind,
+ * namespace and name replaces the one in `paths`, as applying it to the cluster would);
+ * both may still be loading while the files are read.
  */
 export async function loadState(
   paths: readonly string[],
   context: CommandContext,
   more: readonly ManifestObject[] | Promise<readonly ManifestObject[]> = [],
+  setup: readonly ManifestObject[] | Promise<readonly ManifestObject[]> = [],
 ): Promise<LoadedState | undefined> {
-  const [read, added] = await Promise.all([
+  const [read, added, applied] = await Promise.all([
     readManifests(paths.map((p) => resolveFrom(context.cwd, p))),
     more,
+    setup,
   ]);
-  const built = read.errors.length === 0 ? stateFromManifests([...read.objects, ...added]) : undefined;
+  const replaced = new Set(applied.map(objectKey));
+  const objects = [
+    ...read.objects.filter((manifest) => !replaced.has(objectKey(manifest))),
+    ...added,
+    ...applied,
+  ];
+  const built = read.errors.length === 0 ? stateFromManifests(objects) : undefined;
   const errors = [...read.errors, ...(built?.errors ?? [])];
   if (errors.length > 0 || !built) {
     for (const error of errors) context.stderr.write(`${formatProblem(error)}\n`);

@@ -79,7 +79,7 @@ function upCommand(
           type: 'string',
           default: 'full',
           describe:
-            'policy enforcement: full, none, ingress-only, no-ipblock, no-combined-selectors, delay=SECONDS',
+            'policy enforcement: full, none, ingress-only, no-ipblock, no-combined-selectors, no-cluster-policies, no-pass, delay=SECONDS',
         })
         .option('nodes', { type: 'number', default: 2, describe: 'how many nodes' })
         .option('k8s-bin', {

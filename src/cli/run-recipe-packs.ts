@@ -32,7 +32,7 @@ export async function runRecipePacks(args: RunRecipesArgs, context: CommandConte
   );
   const log = (line: string): void => void context.stderr.write(`netpol-assert: ${line}\n`);
   try {
-    const target = connectCluster(args);
+    const target = connectCluster(args, context.stderr);
     interrupt.signal.addEventListener('abort', () => target.cluster.closeOpenExecs(), { once: true });
     const outcome = await runRecipes(
       packs.map((pack) => pack.id),
@@ -43,6 +43,7 @@ export async function runRecipePacks(args: RunRecipesArgs, context: CommandConte
         settleSeconds: args.settle,
         readyTimeoutMs: args['ready-timeout'] * 1000,
         log,
+        ...(target.outsideSources ? { outsideSources: target.outsideSources } : {}),
       },
       {
         repeat,

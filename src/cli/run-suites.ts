@@ -1,4 +1,8 @@
-/** What `run` does: the suites (and the recipe packs they name) as real traffic, reported. */
+/**
+ * What `run` does: the suites (and the recipe packs they name) as real traffic, reported.
+ * The suites' `setup:` files are applied first (run-setup.ts), so that what is planned,
+ * generated and probed is the cluster with them; they go again after the run.
+ */
 import { connectCluster } from './connect-cluster.js';
 import { exitForFailure } from './exit-for-failure.js';
 import { runLive } from '../probe/index.js';
@@ -8,30 +12,30 @@ import { loadSuites } from './inputs.js';
 import { newRunToken, withPacksApplied } from '../recipes/index.js';
 import { abortOnSignals } from './interrupt.js';
 import type { RunArgs } from './run-command.js';
+import { withSetupApplied } from './run-setup.js';
 import { startReports } from './output.js';
+import { loadSuiteSetup } from './suite-setup.js';
 import { loadNamedRecipes, suitesToRun } from './suites-to-run.js';
 
 export async function runSuites(args: RunArgs, context: CommandContext): Promise<number> {
   const suites = await loadSuites(args.paths, context);
   if (!suites) return ExitCode.badInput;
-  // Recipe packs the suites name (`recipes: [...]`) run in namespaces of this run's own.
+  // Recipe packs the suites name (`recipes: [...]`) run in namespaces of this run's own;
+  // the setup objects this run makes carry the same token.
   const token = newRunToken();
-  const packs = await loadNamedRecipes(suites, context, token);
-  if (!packs) return ExitCode.badInput;
+  const [packs, setup] = await Promise.all([
+    loadNamedRecipes(suites, context, token),
+    loadSuiteSetup(suites, context),
+  ]);
+  if (!packs || !setup) return ExitCode.badInput;
   const interrupt = abortOnSignals((name) =>
     context.stderr.write(`netpol-assert: ${name}: stopping, removing what this run created...\n`),
   );
   const reports = startReports(args, context);
   try {
-    const target = connectCluster(args);
+    const target = connectCluster(args, context.stderr);
     const cluster = target.cluster;
     interrupt.signal.addEventListener('abort', () => cluster.closeOpenExecs(), { once: true });
-    // Generated cases and contradictions come from the policies in force, before anything runs.
-    const planned = await suitesToRun(suites, packs, args, context, {
-      state: async () => (await cluster.snapshot()).state,
-      live: { outsideHosts: target.labSocket !== undefined },
-    });
-    if (!planned) return ExitCode.badInput;
     const live = {
       image: args.image,
       keepAgent: args['keep-agent'],
@@ -39,10 +43,20 @@ export async function runSuites(args: RunArgs, context: CommandContext): Promise
       readyTimeoutMs: args['ready-timeout'] * 1000,
       log: (line: string) => void context.stderr.write(`netpol-assert: ${line}\n`),
       progress: reports.progress,
+      ...(target.outsideSources ? { outsideSources: target.outsideSources } : {}),
     };
-    const result = await withPacksApplied(packs, token, target, live, interrupt.signal, () =>
-      runLive(planned, cluster, live, interrupt.signal),
-    );
+    const result = await withSetupApplied(setup, token, target, live, interrupt.signal, async () => {
+      // Generated cases and contradictions come from the policies in force, setup included.
+      const planned = await suitesToRun(suites, packs, args, context, {
+        state: async () => (await cluster.snapshot()).state,
+        live: { outsideHosts: target.labSocket !== undefined },
+      });
+      if (!planned) return undefined;
+      return withPacksApplied(packs, token, target, live, interrupt.signal, () =>
+        runLive(planned, cluster, live, interrupt.signal),
+      );
+    });
+    if (!result) return ExitCode.badInput;
     return await reports.finish(result);
   } catch (error) {
     reports.abandon(error instanceof Error ? error.message : String(error));

@@ -1,6 +1,6 @@
 /**
- * Apply objects to the lab's API server as `kubectl apply --server-side --force-conflicts`
- * would: one server-side apply patch per object (creates or updates), Namespaces and
+ * Apply objects to any API server (the lab's, kind's) as `kubectl apply --server-side
+ * --force-conflicts` would: one server-side apply patch per object (creates or updates), Namespaces and
  * CustomResourceDefinitions first so that what lives in them can follow. A new
  * namespace's default ServiceAccount appears a moment after the namespace; a Pod applied
  * in that moment is tried again for a few seconds.
@@ -8,12 +8,13 @@
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ManifestObject } from '../../manifests/index.js';
-import { fromWireObject } from '../../cluster/index.js';
-import { problemAt } from '../../shared/index.js';
-import type { Problem } from '../../shared/index.js';
+import type { ManifestObject } from '../manifests/index.js';
+import { problemAt } from '../shared/index.js';
+import type { Problem } from '../shared/index.js';
+import { fromWireObject } from './wire-object.js';
 
-export const LAB_FIELD_MANAGER = 'netpol-assert-lab';
+/** The field manager of what a run applies (suites' setup, recipe packs); the lab's `lab up -f` has its own. */
+export const RUN_FIELD_MANAGER = 'netpol-assert';
 
 export interface AppliedObject {
   readonly kind: string;
@@ -37,6 +38,7 @@ const RETRY_FOR_MS = 15_000;
 export async function applyObjects(
   kubeConfig: KubeConfig,
   manifests: readonly ManifestObject[],
+  fieldManager = RUN_FIELD_MANAGER,
 ): Promise<ApplyOutcome> {
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
   const ordered = [
@@ -49,7 +51,7 @@ export async function applyObjects(
     // parseManifests admitted only objects with apiVersion, kind and metadata.name.
     const object = fromWireObject(withExplicitProtocols(manifest.object));
     try {
-      const result = await applyWithRetry(client, object);
+      const result = await applyWithRetry(client, object, fieldManager);
       applied.push(identity(result));
     } catch (error) {
       const message = `${describe(object)}: ${errorMessage(error)}`;
@@ -89,6 +91,7 @@ function isPortEntry(item: unknown): item is Record<string, unknown> {
 async function applyWithRetry(
   client: KubernetesObjectApi,
   object: KubernetesObject,
+  fieldManager: string,
 ): Promise<KubernetesObject> {
   const deadline = Date.now() + RETRY_FOR_MS;
   for (;;) {
@@ -97,7 +100,7 @@ async function applyWithRetry(
         object,
         undefined,
         undefined,
-        LAB_FIELD_MANAGER,
+        fieldManager,
         true,
         PatchStrategy.ServerSideApply,
       );

@@ -6,9 +6,20 @@
  */
 export { ClusterUnavailableError, KubeCluster } from './kube-cluster.js';
 export type { KubeClusterOptions } from './kube-cluster.js';
+// What reading a cluster found worth saying: cluster policies read or not installed, policies not modelled, listings refused.
+export { noticeText } from './cluster-notice.js';
+export type { ClusterNotice, ClusterWarningCode } from './cluster-notice.js';
 export { agentObjects, AGENT_NAME, runPodManifest } from './run-manifests.js';
 // Objects between the client's models and their wire (JSON) form, as the lab applies and reads them.
 export { fromWireObject, toWireObject } from './wire-object.js';
 // Pods waiting on an image that cannot be pulled: a run stops at once (exit 3).
 export { IMAGE_PULL_FAILURES, imagePullFailures, imagePullProblem } from './image-pull-failure.js';
 export type { ImagePullFailure, ImagePullFailureReason } from './image-pull-failure.js';
+// Manifests applied as `kubectl apply --server-side` would, and waited for: `lab up -f`, recipe packs, suites' setup.
+export { applyObjects, RUN_FIELD_MANAGER, withExplicitProtocols } from './apply-objects.js';
+export type { AppliedObject, ApplyOutcome } from './apply-objects.js';
+export { waitForPods } from './wait-for-pods.js';
+export type { PodScope, WaitForPodsOptions, WaitOutcome } from './wait-for-pods.js';
+// A suite's `setup:` around a run: applied and labelled with it, removed after; `clean` finds what a killed run left.
+export { removeSetupLeftovers, SETUP_LEFTOVER_KINDS, SetupObjects } from './setup-objects.js';
+export type { SetupApplied, SetupOptions } from './setup-objects.js';

@@ -5,8 +5,10 @@
 import { PassThrough, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import {
+  ApisApi,
   AppsV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   Exec,
   KubeConfig,
   NetworkingV1Api,
@@ -20,6 +22,7 @@ import {
   RUN_LABEL,
   type AgentPod,
   type ClusterSnapshot,
+  type ExecInput,
   type ExecResult,
   type LivePod,
   type ProbeCluster,
@@ -29,6 +32,10 @@ import { imagePullFailures, imagePullProblem } from './image-pull-failure.js';
 import { stateFromManifests } from '../manifests/index.js';
 import type { ManifestObject } from '../manifests/index.js';
 import { toWireObject } from './wire-object.js';
+import { noticeText } from './cluster-notice.js';
+import type { ClusterNotice } from './cluster-notice.js';
+import { modelWarnings, screenClusterPolicies, withLiveUnmodelled } from './live-policy-state.js';
+import { readPolicyObjects } from './policy-resources.js';
 import { agentObjects, AGENT_NAME, runPodManifest } from './run-manifests.js';
 
 export interface KubeClusterOptions {
@@ -36,6 +43,11 @@ export interface KubeClusterOptions {
   readonly context?: string;
   /** What to check when the kubeconfig cannot be read, e.g. whether the lab that wrote it is up. */
   readonly unreadableHint?: string;
+  /**
+   * Told what reading the cluster found worth saying (cluster policies read or not
+   * installed, policies the model does not know, listings refused), each once.
+   */
+  readonly onNotice?: (notice: ClusterNotice) => void;
 }
 
 /** The cluster could not be used: exit code 3, with what was tried. */
@@ -50,15 +62,24 @@ export class KubeCluster implements ProbeCluster {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly networking: NetworkingV1Api;
+  private readonly apis: ApisApi;
+  private readonly custom: CustomObjectsApi;
   private readonly exec: Exec;
   private readonly openExecs = new Set<{ close(): void }>();
+  /** A run reads the cluster more than once (generated cases, then the plan): each notice is told once. */
+  private readonly told = new Set<string>();
 
   /** `kubeConfig` is what the cluster was reached with: recipe packs apply their objects through it. */
-  constructor(readonly kubeConfig: KubeConfig) {
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    private readonly onNotice: (notice: ClusterNotice) => void = () => undefined,
+  ) {
     this.name = kubeConfig.getCurrentContext();
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
     this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
+    this.apis = kubeConfig.makeApiClient(ApisApi);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
     this.exec = new Exec(kubeConfig);
   }
 
@@ -80,19 +101,23 @@ export class KubeCluster implements ProbeCluster {
         'the kubeconfig names no current cluster; pass --kubeconfig or --context',
       );
     }
-    return new KubeCluster(config);
+    return new KubeCluster(config, options.onNotice);
   }
 
   async snapshot(): Promise<ClusterSnapshot> {
-    const [namespaces, nodes, pods, services, policies, workloads] = await this.call('read the cluster', () =>
-      Promise.all([
-        this.core.listNamespace(),
-        this.core.listNode(),
-        this.core.listPodForAllNamespaces(),
-        this.core.listServiceForAllNamespaces(),
-        this.networking.listNetworkPolicyForAllNamespaces(),
-        this.listWorkloads(),
-      ]),
+    const [namespaces, nodes, pods, services, policies, workloads, otherPolicies] = await this.call(
+      'read the cluster',
+      () =>
+        Promise.all([
+          this.core.listNamespace(),
+          this.core.listNode(),
+          this.core.listPodForAllNamespaces(),
+          this.core.listServiceForAllNamespaces(),
+          this.networking.listNetworkPolicyForAllNamespaces(),
+          this.listWorkloads(),
+          // Cluster policies and other projects' policies: warnings, never a failure.
+          readPolicyObjects(this.apis, this.custom),
+        ]),
     );
     // Left out of what is tested: a namespace being deleted (a run can put nothing in it),
     // and the agent's own, which probes must never be planned into.
@@ -111,14 +136,29 @@ export class KubeCluster implements ProbeCluster {
       ...wire('NetworkPolicy', 'networking.k8s.io/v1', policies.items.filter(inTested)),
       ...workloads.filter(inTested),
     ];
-    const built = stateFromManifests(objects.map(asManifestObject(this.name)), { expandWorkloads: false });
+    // Through the same builder as --state's files: the same objects give the same state.
+    const screened = screenClusterPolicies(otherPolicies.objects.filter(inTested));
+    const built = stateFromManifests([...objects, ...screened.objects].map(asManifestObject(this.name)), {
+      expandWorkloads: false,
+    });
     if (built.errors.length > 0) {
       throw new ClusterUnavailableError(
         `the cluster's objects could not be read: ${built.errors.map((e) => e.message).join('; ')}`,
       );
     }
+    const state = withLiveUnmodelled(built.state, screened.rejected);
+    this.tell([...otherPolicies.notices, ...screened.notices, ...modelWarnings(state)]);
     const live = new Map(running.map((pod) => [podKey(pod), livePod(pod)]));
-    return { state: built.state, pods: live };
+    return { state, pods: live };
+  }
+
+  private tell(notices: readonly ClusterNotice[]): void {
+    for (const notice of notices) {
+      const key = noticeText(notice);
+      if (this.told.has(key)) continue;
+      this.told.add(key);
+      this.onNotice(notice);
+    }
   }
 
   async createRunObjects(
@@ -190,7 +230,7 @@ export class KubeCluster implements ProbeCluster {
   async execInAgent(
     agent: AgentPod,
     argv: readonly string[],
-    stdin: string | Promise<string>,
+    stdin: ExecInput,
     onStdout?: (text: string) => void,
   ): Promise<ExecResult> {
     const stdout = collect(onStdout);
@@ -402,9 +442,10 @@ function exitCodeOf(status: V1Status): number {
   return cause?.message ? Number(cause.message) : 1;
 }
 
-/** stdin for the exec, once it is known: the exec opens first. */
-async function* inputOf(stdin: string | Promise<string>): AsyncGenerator<string> {
-  yield await stdin;
+/** stdin for the exec, once it is known (the exec opens first), or as it comes. */
+async function* inputOf(stdin: ExecInput): AsyncGenerator<string> {
+  if (typeof stdin === 'string' || stdin instanceof Promise) yield await stdin;
+  else yield* stdin;
 }
 
 function collect(onText?: (text: string) => void): { stream: PassThrough; text: () => string } {

@@ -1,12 +1,16 @@
 /**
- * Wait, bounded, until the lab has settled: every workload that was applied has all its
- * pods ready, and every pod in the cluster is Ready (or has finished). On time-out, say
- * which ones are not.
+ * Wait, bounded, until what was applied has settled: every workload that was applied has
+ * all its pods ready, and every pod in scope is Ready (or has finished): every pod in the
+ * cluster (`lab up -f`, which owns its lab), or only the Pods applied (a run's setup, in a
+ * cluster that may hold pods of others). On time-out, say which ones are not.
  */
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppliedObject } from './apply-objects.js';
+
+/** Which pods must be Ready besides the workloads' own: every pod, or the Pods applied. */
+export type PodScope = 'every-pod' | 'applied';
 
 export type WaitOutcome =
   | { readonly ok: true; readonly pods: number; readonly afterMs: number }
@@ -14,18 +18,26 @@ export type WaitOutcome =
 
 const POLL_MS = 500;
 
+export interface WaitForPodsOptions {
+  readonly scope?: PodScope;
+  /** Stops the wait at once (Ctrl-C): the outcome names no pod, only the interruption. */
+  readonly signal?: AbortSignal;
+}
+
 export async function waitForPods(
   kubeConfig: KubeConfig,
   applied: readonly AppliedObject[],
   timeoutMs: number,
+  options: WaitForPodsOptions = {},
 ): Promise<WaitOutcome> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const started = Date.now();
   let waiting: string[] = [];
   while (Date.now() - started < timeoutMs) {
+    if (options.signal?.aborted) return { ok: false, waiting: ['interrupted'] };
     try {
-      const pods = (await core.listPodForAllNamespaces()).items.filter(
+      const pods = (await podsInScope(core, applied, options.scope ?? 'every-pod')).filter(
         (pod) => pod.metadata?.deletionTimestamp === undefined,
       );
       const workloads = await Promise.all(applied.map((object) => workloadWaiting(apps, object)));
@@ -40,6 +52,19 @@ export async function waitForPods(
     await sleep(POLL_MS);
   }
   return { ok: false, waiting };
+}
+
+/** Every pod, or the applied Pods, read one by one: a shared cluster's pods are not listed every poll. */
+async function podsInScope(
+  core: CoreV1Api,
+  applied: readonly AppliedObject[],
+  scope: PodScope,
+): Promise<V1Pod[]> {
+  if (scope === 'every-pod') return (await core.listPodForAllNamespaces()).items;
+  const pods = applied.filter((object) => object.kind === 'Pod' && object.apiVersion === 'v1');
+  return Promise.all(
+    pods.map((pod) => core.readNamespacedPod({ name: pod.name, namespace: pod.namespace ?? 'default' })),
+  );
 }
 
 function notReady(pod: V1Pod): boolean {

@@ -46,15 +46,18 @@ export function policyContext(
 }
 
 /** The other side, narrowed so that both sides together stay within the pair budget. */
-export function fitOtherSide(context: PolicyContext, spec: EndpointSpec): EndpointSpec {
+export function fitOtherSide(
+  context: Pick<PolicyContext, 'targetPods' | 'options' | 'view'>,
+  spec: EndpointSpec,
+): EndpointSpec {
   const { targetPods, options } = context;
   const max = Math.max(1, Math.floor(options.maxPairs / Math.max(1, targetPods.length)));
   return fitEndpoint(spec, context.view, max, new Set(targetPods));
 }
 
-/** Ingress: from the other side to the policy's pods; egress: the other way round. */
+/** Ingress: from the other side to the policy's (or subject's) pods; egress: the other way round. */
 export function orient(
-  context: PolicyContext,
+  context: Pick<PolicyContext, 'direction' | 'target'>,
   other: EndpointSpec,
 ): { from: EndpointSpec; to: EndpointSpec } {
   return context.direction === 'ingress'
@@ -63,7 +66,7 @@ export function orient(
 }
 
 /** What the port is probed on: the pods behind the destination, or an address. */
-export function portTarget(context: PolicyContext, to: EndpointSpec): PortTarget {
+export function portTarget(context: Pick<PolicyContext, 'view' | 'options'>, to: EndpointSpec): PortTarget {
   if (to.kind === 'address') return { kind: 'address' };
   return { kind: 'pods', pods: context.view.podsMatching(to, context.options.maxPairs) };
 }

@@ -1,6 +1,7 @@
 /**
  * Every family of cases over every policy, in a stable order: policies by namespace and
- * name, ingress before egress, rules in order. A case that probes exactly what an
+ * name, ingress before egress, rules in order; then the cluster policies' rules, tier by
+ * tier, and where they meet the NetworkPolicies. A case that probes exactly what an
  * earlier one of the same polarity does is folded into it (its tags added).
  */
 import type { ClusterState, Direction, NetworkPolicy } from '../policy/index.js';
@@ -8,7 +9,9 @@ import { formatDestination, formatEndpoint } from '../suite/index.js';
 import { anyPeerCases } from './any-peer-cases.js';
 import type { RuleContext } from './case-context.js';
 import { DEFAULT_OPTIONS, policyContext } from './case-context.js';
+import { clusterPolicyCases } from './cluster-policy-cases.js';
 import { ClusterView, compareText } from './cluster-view.js';
+import { crossTierCases } from './cross-tier-cases.js';
 import { denyAllCases } from './deny-all-cases.js';
 import type { GeneratedCase, GenerateOptions } from './generated-case.js';
 import { ipBlockCases } from './ip-block-cases.js';
@@ -39,6 +42,8 @@ export function generateCases(state: ClusterState, options: GenerateOptions = {}
       rules.forEach((rule, index) => cases.push(...casesForRule({ ...context, rule, index })));
     }
   }
+  // Cluster policies after NetworkPolicies, so a state without them generates what it did.
+  cases.push(...clusterPolicyCases(state, view, settings), ...crossTierCases(state, view));
   return foldDuplicates(cases);
 }
 

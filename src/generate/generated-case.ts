@@ -1,6 +1,6 @@
 /** A generated case before the model judges it: what to probe, why, and under which tags. */
 import type { Protocol } from '../policy/index.js';
-import type { Direction, PolicyRef } from '../policy/index.js';
+import type { ClusterPolicyRef, Direction, PolicyRef } from '../policy/index.js';
 import type { EndpointSpec, PortSpec } from '../suite/index.js';
 import type { FeatureTag } from './tags.js';
 
@@ -8,8 +8,8 @@ export interface GeneratedCase {
   /** `generated: default/api-allow ingress[0] from[0] positive`: unique, and stable for the same policies. */
   readonly name: string;
   readonly tags: readonly FeatureTag[];
-  /** The policy and direction the case was derived from. */
-  readonly policy: PolicyRef;
+  /** The policy (a NetworkPolicy or a cluster policy) and direction the case was derived from. */
+  readonly policy: PolicyRef | ClusterPolicyRef;
   readonly direction: Direction;
   readonly from: EndpointSpec;
   readonly to: EndpointSpec;

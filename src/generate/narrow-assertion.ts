@@ -19,7 +19,7 @@ export function narrowAssertion(
 ): Assertion | undefined {
   const { assertion, pairs } = planned;
   if (planned.problems.length > 0) return undefined;
-  const wanted = !(assertion.origin.kind === 'generated' && assertion.origin.tags.includes('negative'));
+  const wanted = wantsAllowed(assertion.origin.kind === 'generated' ? assertion.origin.tags : []);
   // By key, not plan order (which follows the manifests' order), so narrowing is reproducible.
   const ordered = [...pairs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const pair = ordered.find((p) => allowed.get(p.key) === wanted) ?? ordered[0];
@@ -27,6 +27,14 @@ export function narrowAssertion(
   const dependsOn = (side: PairSide): boolean => verdictDependsOn(pairs, side, allowed);
   const varies = (side: PairSide): boolean => new Set(pairs.map(side)).size > 1;
   return narrowedOn(assertion, pair, dependsOn) ?? narrowedOn(assertion, pair, varies);
+}
+
+/**
+ * Which verdict the case was built to show: a positive case an allowed pair, a negative
+ * one a denied pair; the other way round for the rules of a cluster policy that deny.
+ */
+function wantsAllowed(tags: readonly string[]): boolean {
+  return tags.includes('negative') === tags.includes('action-deny');
 }
 
 type PairSide = (pair: ProbePair) => string;

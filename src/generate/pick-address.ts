@@ -78,7 +78,8 @@ function firstFree(
   return candidates.find((ip) => wanted(ip) && !view.addressInUse(ip));
 }
 
-function contains(cidr: Cidr, ip: string): boolean {
+/** Whether the address (as text) lies in the block. */
+export function contains(cidr: Cidr, ip: string): boolean {
   const address = parseIp(ip);
   return address !== undefined && cidrContains(cidr, address);
 }

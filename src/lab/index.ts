@@ -18,8 +18,6 @@
  *   host/           commands, network namespaces and cgroups on this host
  *   setup/          `npm run setup:lab`
  */
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { ManifestObject } from '../manifests/index.js';
 import type * as DataPlane from './data-plane/index.js';
 import type * as Lifecycle from './lifecycle/index.js';
 import type * as Supervisor from './supervisor/index.js';
@@ -63,14 +61,6 @@ export async function labDown(options: Lifecycle.LabDownOptions): ReturnType<typ
   return (await lifecycle()).labDown(options);
 }
 
-/** Objects applied as `kubectl apply --server-side` would (the recipes' setup objects). */
-export async function applyObjects(
-  kubeConfig: KubeConfig,
-  manifests: readonly ManifestObject[],
-): ReturnType<typeof Lifecycle.applyObjects> {
-  return (await lifecycle()).applyObjects(kubeConfig, manifests);
-}
-
 // Teardown by name of everything a lab's data plane made (or every lab's), also after
 // its process was killed; `labDown` does this and stops the control plane too.
 export type { CleanOptions, CleanupReport } from './data-plane/index.js';
@@ -99,6 +89,19 @@ export async function askSupervisor(
   timeoutMs: number,
 ): ReturnType<typeof Supervisor.askSupervisor> {
   return (await supervisor()).askSupervisor(socket, request, timeoutMs);
+}
+
+/**
+ * The lab's outside hosts, with the network namespace file of each: a live run sends
+ * from one when an address is a source. Rejects when the supervisor does not answer.
+ */
+export type { LabOutsideHost } from './supervisor/index.js';
+
+export async function labOutsideHosts(
+  socket: string,
+  timeoutMs: number,
+): ReturnType<typeof Supervisor.labOutsideHosts> {
+  return (await supervisor()).labOutsideHosts(socket, timeoutMs);
 }
 
 function lifecycle(): Promise<typeof Lifecycle> {

@@ -3,9 +3,15 @@
  * and handed its batch once the plan is ready: the exec's set-up and the agent's own
  * start (a process in the pod, a Node.js start) overlap reading and planning the cluster
  * instead of following them. The output is read as it streams, so the quick answers are
- * decoded while the slow ones still wait out their timeouts.
+ * decoded while the slow ones still wait out their timeouts. stdin stays open while the
+ * batch holds captures the runner has not stopped yet (`stop ID`, see agent/protocol.ts).
  */
-import { AGENT_PROTOCOL_VERSION, AgentOutputReader, encodeBatch } from '../../agent/protocol.js';
+import {
+  AGENT_PROTOCOL_VERSION,
+  AgentOutputReader,
+  encodeBatch,
+  formatStopCapture,
+} from '../../agent/protocol.js';
 import type { AgentBatch, AgentResponse } from '../../agent/protocol.js';
 import type { AgentPod, ExecResult, ProbeCluster } from './probe-cluster.js';
 
@@ -13,8 +19,17 @@ export const PROBE_COMMAND = ['netpol-assert-agent', 'probe'] as const;
 
 export interface AgentSession {
   readonly agent: AgentPod;
-  /** Sends the batch and resolves once the agent has ended; each response is handed over as it arrives. */
-  run(batch: AgentBatch, onResponse: (response: AgentResponse) => void): Promise<SessionEnd>;
+  /**
+   * Sends the batch and resolves once the agent has ended; each response is handed over as
+   * it arrives, and `onReady` is called once every capture of the batch listens.
+   */
+  run(
+    batch: AgentBatch,
+    onResponse: (response: AgentResponse) => void,
+    onReady?: () => void,
+  ): Promise<SessionEnd>;
+  /** Ends capture request `id` of the batch early: its sender is done. */
+  stopCapture(id: string): void;
   /** Ends a session that got no batch by sending an empty one; never rejects. */
   close(): Promise<void>;
 }
@@ -30,10 +45,7 @@ type Ended =
   { readonly ok: true; readonly result: ExecResult } | { readonly ok: false; readonly error: unknown };
 
 export function openAgentSession(cluster: ProbeCluster, agent: AgentPod): AgentSession {
-  let deliver: (stdin: string) => void = () => undefined;
-  const stdin = new Promise<string>((resolve) => {
-    deliver = resolve;
-  });
+  const stdin = new InputLines();
   const output = new OutputLines();
   const exec = cluster.execInAgent(agent, PROBE_COMMAND, stdin, (text) => output.push(text));
   // Settled here, awaited later: an exec that fails before its batch is sent is not an unhandled rejection.
@@ -42,31 +54,73 @@ export function openAgentSession(cluster: ProbeCluster, agent: AgentPod): AgentS
     (error: unknown) => ({ ok: false, error }),
   );
   let sent = false;
+  /** The batch's captures not stopped yet: stdin ends once there are none. */
+  const capturing = new Set<string>();
   return {
     agent,
-    async run(batch, onResponse) {
+    async run(batch, onResponse, onReady) {
       if (sent) throw new Error(`the session with ${agent.namespace}/${agent.name} already ran a batch`);
       sent = true;
       output.onResponse = onResponse;
-      deliver(encodeBatch(batch));
-      const end = await ended;
+      if (onReady) output.onReady = onReady;
+      for (const request of batch.requests) if (request.kind === 'capture') capturing.add(request.id);
+      stdin.push(encodeBatch(batch));
+      if (capturing.size === 0) stdin.end();
+      const end = await ended.finally(() => stdin.end());
       if (!end.ok) throw end.error;
       output.end();
       const { exitCode, stderr } = end.result;
       return { exitCode, stderr, ...(output.problem === undefined ? {} : { problem: output.problem }) };
     },
+    stopCapture(id) {
+      if (!capturing.delete(id)) return;
+      stdin.push(formatStopCapture(id));
+      if (capturing.size === 0) stdin.end();
+    },
     async close() {
       if (sent) return;
       sent = true;
-      deliver(encodeBatch({ version: AGENT_PROTOCOL_VERSION, requests: [] }));
+      stdin.push(encodeBatch({ version: AGENT_PROTOCOL_VERSION, requests: [] }));
+      stdin.end();
       await ended;
     },
   };
 }
 
+/** The exec's stdin as the runner writes it: an iterable that waits for more until ended. */
+class InputLines implements AsyncIterable<string> {
+  private readonly queued: string[] = [];
+  private ended = false;
+  private wake: () => void = () => undefined;
+
+  push(text: string): void {
+    if (this.ended) return;
+    this.queued.push(text);
+    this.wake();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+    for (;;) {
+      const text = this.queued.shift();
+      if (text !== undefined) yield text;
+      else if (this.ended) return;
+      else
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+    }
+  }
+}
+
 /** The agent's stdout, split into lines as chunks come and read as the protocol's events. */
 class OutputLines {
   onResponse: (response: AgentResponse) => void = () => undefined;
+  onReady: () => void = () => undefined;
   problem: string | undefined;
   private readonly reader = new AgentOutputReader();
   private partial = '';
@@ -86,6 +140,7 @@ class OutputLines {
     if (this.problem !== undefined) return;
     try {
       const event = this.reader.line(text);
+      if (event?.kind === 'ready') this.onReady();
       if (event?.kind === 'result') this.onResponse(event.response);
       if (event?.kind === 'bail') this.problem = `the agent bailed out: ${event.reason}`;
     } catch (error) {

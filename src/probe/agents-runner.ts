@@ -9,9 +9,12 @@ import { judgeAttempts } from '../run/index.js';
 import type { PairObservation, Runner } from '../run/index.js';
 import { pairProbes, planBatches } from './agent-batches.js';
 import type { PairProbe } from './agent-batches.js';
+import { openAgentSession } from './agent-session.js';
 import type { AgentSession } from './agent-session.js';
 import { checkAborted, timed, untilAborted } from './interruption.js';
 import { observe, unprobeableRecord } from './observe-agents.js';
+import type { OpenSession } from './observe-agents.js';
+import type { OutsideHosts } from './outside-sources.js';
 import type { AgentPod, LivePod, ProbeCluster } from './probe-cluster.js';
 import { closeAll, openSessions } from './start-agents.js';
 
@@ -21,6 +24,8 @@ export interface AgentsRunnerInputs {
   readonly pods: ReadonlyMap<string, LivePod>;
   /** A pod in a namespace no policy selects, to show outside addresses reachable. */
   readonly control?: LivePod;
+  /** The lab's outside hosts, to send from when an address is a source. */
+  readonly outsideHosts?: OutsideHosts;
   /** One Ready agent per node, by node name, for settling's new sessions. */
   readonly agents: ReadonlyMap<string, AgentPod>;
   /** An open session per agent, by node name, waiting for its batch. */
@@ -57,9 +62,14 @@ async function probeAndSettle(
   inputs: AgentsRunnerInputs,
   deliver: (record: PairObservation) => void,
 ): Promise<void> {
-  const { pods, control, sessions, signal, log } = inputs;
+  const { pods, control, outsideHosts, sessions, signal, log } = inputs;
   const probes = pairProbes(plan);
-  const batches = planBatches({ probes, pods, ...(control ? { control } : {}) });
+  const batches = planBatches({
+    probes,
+    pods,
+    ...(control ? { control } : {}),
+    ...(outsideHosts ? { outsideHosts } : {}),
+  });
   for (const route of batches.routes) if (route.kind === 'unprobeable') deliver(unprobeableRecord(route));
   log(`probing ${probes.length} pair(s) through ${batches.batches.size} agent(s)`);
   const started = performance.now();
@@ -76,6 +86,7 @@ async function probeAndSettle(
           (record, probe) =>
             settling && disagrees(record, probe) ? held.push({ record, probe }) : deliver(record),
           () => checkAborted(signal),
+          followUpSessions(inputs),
         ),
         signal,
       ),
@@ -91,7 +102,7 @@ async function settle(
   probingStarted: number,
   deliver: (record: PairObservation) => void,
 ): Promise<void> {
-  const { cluster, agents, pods, control, signal, log } = inputs;
+  const { cluster, agents, pods, control, outsideHosts, signal, log } = inputs;
   const started = Date.now();
   let pending = held;
   for (;;) {
@@ -99,7 +110,12 @@ async function settle(
     if (pending.length === 0 || elapsed >= inputs.settleSeconds) break;
     log(`settling: ${pending.length} pair(s) still disagree after ${elapsed.toFixed(1)}s`);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const retry = planBatches({ probes: pending.map((p) => p.probe), pods, ...(control ? { control } : {}) });
+    const retry = planBatches({
+      probes: pending.map((p) => p.probe),
+      pods,
+      ...(control ? { control } : {}),
+      ...(outsideHosts ? { outsideHosts } : {}),
+    });
     const next: Held[] = [];
     for (const route of retry.routes) if (route.kind === 'unprobeable') deliver(unprobeableRecord(route));
     const sessions = openSessions(cluster, agents);
@@ -117,10 +133,19 @@ async function settle(
         else deliver(record);
       },
       () => checkAborted(signal),
+      followUpSessions(inputs),
     ).finally(() => closeAll(sessions.values()));
     pending = next;
   }
   for (const { record } of pending) deliver(record);
+}
+
+/** A new session per follow-up batch (UDP sends to captures on other nodes), opened when it is due. */
+function followUpSessions({ cluster, agents }: AgentsRunnerInputs): OpenSession {
+  return (node) => {
+    const agent = agents.get(node);
+    return agent === undefined ? undefined : openAgentSession(cluster, agent);
+  };
 }
 
 function disagrees(record: PairObservation, probe: PairProbe): boolean {

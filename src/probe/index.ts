@@ -14,11 +14,16 @@ export { RunInterrupted } from './interruption.js';
 export { agentsRunner } from './agents-runner.js';
 export type { AgentsRunnerInputs } from './agents-runner.js';
 
+// Outside hosts a probe can be sent from when an address is a source: the lab's only.
+export { NODE_SOURCE, OFFLINE_ONLY_SOURCE } from './outside-sources.js';
+export type { OutsideSource, OutsideSources } from './outside-sources.js';
+
 // The cluster interface a live run needs, and the labels it puts on what it makes.
 export { AGENT_NAMESPACE, MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL } from './probe-cluster.js';
 export type {
   AgentPod,
   ClusterSnapshot,
+  ExecInput,
   ExecResult,
   LivePod,
   ProbeCluster,

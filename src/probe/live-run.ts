@@ -14,6 +14,8 @@ import type { RunProgress, RunResult } from '../run/index.js';
 import type { Suite } from '../suite/index.js';
 import { agentsRunner } from './agents-runner.js';
 import { checkAborted, timed } from './interruption.js';
+import { outsideHostsFor } from './outside-sources.js';
+import type { OutsideSources } from './outside-sources.js';
 import type { ClusterSnapshot, LivePod, ProbeCluster, RunPodSpec } from './probe-cluster.js';
 import { startAgents } from './start-agents.js';
 import type { AgentsStarting } from './start-agents.js';
@@ -27,6 +29,8 @@ export interface LiveRunOptions {
   readonly log?: (line: string) => void;
   /** Told of each assertion as it is judged, for reports that follow the run. */
   readonly progress?: RunProgress;
+  /** The lab's outside hosts, to send from when an address is a source; no other cluster has them. */
+  readonly outsideSources?: OutsideSources;
 }
 
 export async function runLive(
@@ -81,6 +85,7 @@ async function probeAndJudge(suites: readonly Suite[], run: RunSteps): Promise<R
   const control = [...plan.pairs.values()].some((p) => p.destination.kind === 'address')
     ? controlPod(run.id)
     : undefined;
+  const outsideHosts = await outsideHostsFor(plan, run.options.outsideSources);
   const pods = await createRunObjects(run, plan, snapshot, control);
   checkAborted(run.signal);
   const agents = await run.agents.agents;
@@ -91,6 +96,7 @@ async function probeAndJudge(suites: readonly Suite[], run: RunSteps): Promise<R
     cluster: run.cluster,
     pods,
     ...(controlLive ? { control: controlLive } : {}),
+    ...(outsideHosts ? { outsideHosts } : {}),
     agents,
     sessions,
     settleSeconds: run.options.settleSeconds,

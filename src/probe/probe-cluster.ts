@@ -33,6 +33,12 @@ export interface AgentPod {
   readonly name: string;
 }
 
+/**
+ * An exec's stdin: all of it at once, once it is known, or as it comes (the exec's stdin
+ * ends when the iterable does).
+ */
+export type ExecInput = string | Promise<string> | AsyncIterable<string>;
+
 export interface ExecResult {
   readonly stdout: string;
   readonly stderr: string;
@@ -58,13 +64,13 @@ export interface ProbeCluster {
   ensureAgent(image: string, timeoutMs: number): Promise<ReadonlyMap<string, AgentPod>>;
   /**
    * Runs a command in an agent pod. The exec may open before its input is known: stdin
-   * is written once it resolves (it never rejects). `onStdout` sees the output as it
-   * arrives; the result holds all of it as well.
+   * is written once it resolves (it never rejects), or as an iterable yields it.
+   * `onStdout` sees the output as it arrives; the result holds all of it as well.
    */
   execInAgent(
     agent: AgentPod,
     argv: readonly string[],
-    stdin: string | Promise<string>,
+    stdin: ExecInput,
     onStdout?: (text: string) => void,
   ): Promise<ExecResult>;
   /** Cuts the execs still open (an interrupted run): their promises reject. */

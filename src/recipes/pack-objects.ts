@@ -7,9 +7,8 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stateFromManifests } from '../manifests/index.js';
-import { ClusterUnavailableError } from '../cluster/index.js';
+import { applyObjects, ClusterUnavailableError } from '../cluster/index.js';
 import type { ManifestObject } from '../manifests/index.js';
-import { applyObjects } from '../lab/index.js';
 import { formatProblem } from '../shared/index.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL, RunInterrupted } from '../probe/index.js';
 

@@ -12,8 +12,8 @@ export type * from './result.js';
 export type { ListenerEvidence, PairObservation, Runner } from './observation.js';
 
 // The one judge: a pair from its attempts, then assertions, suites and the run.
-export { judgeAttempts, judgeObservation } from './judge.js';
-export type { JudgedPair, PairVerdict } from './judge.js';
+export { capturedObservation, judgeAttempts, judgeObservation } from './judge.js';
+export type { CaptureSight, JudgedPair, PairVerdict } from './judge.js';
 export { endpointRef, roundMs, RunJudge } from './judge-run.js';
 export type { JudgeOptions } from './judge-run.js';
 

@@ -47,6 +47,36 @@ export function judgeObservation(observation: Observation, listener: ListenerEvi
   }
 }
 
+/** What a capture inside the destination's namespace saw of one attempt's datagram. */
+export type CaptureSight = 'seen' | 'not-seen' | 'error';
+
+/**
+ * One UDP attempt proven by capture rather than echo. A datagram seen arriving was
+ * delivered (`connected`) whatever came back, since a silent server never answers; but
+ * at a port shown closed it proves nothing (the kernel takes it and drops it), and what
+ * the sender saw stands, judged as any probe without a listener: inconclusive. One not
+ * seen is what the sender saw (no ICMP error is a `timeout`, so a deny needs the
+ * destination shown listening, as for any timeout). A failed capture proves nothing.
+ */
+export function capturedObservation(
+  captured: CaptureSight,
+  sent: Observation,
+  listener: ListenerEvidence,
+): Observation {
+  // A send-only probe never sees an answer: one that says so is not to be believed.
+  const senderSaw: Observation = sent === 'connected' ? 'error' : sent;
+  switch (captured) {
+    case 'seen':
+      return listener === 'not-listening' ? senderSaw : 'connected';
+    case 'not-seen':
+      return senderSaw;
+    case 'error':
+      return 'error';
+    default:
+      return assertNever(captured);
+  }
+}
+
 export interface JudgedPair {
   readonly outcome: Exclude<Outcome, 'skip'>;
   readonly reason?: string;

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { probeBinary, readAgentOutput, runBatch } from '../../agent/index.js';
+import { formatStopCapture, probeBinary, readAgentOutput, runBatch } from '../../agent/index.js';
 import type { AgentRequest, AgentResponse, NetnsRef, ProbeRequest } from '../../agent/index.js';
 import type { BackgroundProcess, NetnsPair } from './netns-fixture.js';
 import {
@@ -237,6 +237,57 @@ describe('agent probe between two namespaces', { skip }, () => {
         sent.response.attempts.every((a) => ['refused', 'sent'].includes(a.observation)),
       JSON.stringify(sent),
     );
+  });
+
+  test('a capture the runner stops ends a grace after its sender, not at the end of its window', async () => {
+    const nonce = 'stopped-1';
+    const window = 20_000;
+    const capture = execa(process.execPath, [AGENT_BIN, 'probe'], {
+      stdin: 'pipe',
+      buffer: { stdout: true },
+      timeout: 30_000,
+    });
+    // The batch, then stdin stays open for the stop.
+    capture.stdin.write(
+      `${JSON.stringify({
+        version: 1,
+        requests: [
+          {
+            kind: 'capture',
+            id: 'cap',
+            at: destination,
+            port: DROPPED_UDP,
+            nonce,
+            attempts: 1,
+            timeoutMs: window,
+          },
+        ],
+      })}\n`,
+    );
+    await new Promise<void>((resolve, reject) => {
+      const lines = createInterface({ input: capture.stdout });
+      lines.on('line', (line) => line === '# ready' && resolve());
+      lines.once('close', () => reject(new Error('capture ended before # ready')));
+    });
+    const started = Date.now();
+    // Dropped by the destination's input hook: never seen, so only the stop ends the capture early.
+    const sender = await execa(process.execPath, [AGENT_BIN, 'probe'], {
+      input: JSON.stringify({
+        version: 1,
+        requests: [probe('send', 'UDP', DROPPED_UDP, { udpProof: 'capture', nonce, timeoutMs: 300 })],
+      }),
+      timeout: 30_000,
+    });
+    capture.stdin.write(formatStopCapture('cap'));
+    const result = await capture;
+    const elapsed = Date.now() - started;
+    const captured = readAgentOutput(result.stdout).find((e) => e.kind === 'result');
+    const sent = readAgentOutput(sender.stdout).find((e) => e.kind === 'result');
+    assert.equal(sent?.kind === 'result' && sent.response.observation, 'sent');
+    assert.equal(captured?.kind === 'result' && captured.response.observation, 'not-seen');
+    assert.ok(elapsed < 5_000, `stopped after ${elapsed} ms, the window is ${window} ms`);
+    // stdin still open: the agent ended anyway, once its batch was done.
+    assert.equal(result.exitCode, 0);
   });
 
   test('the command line reads a batch on stdin and streams TAP', async () => {

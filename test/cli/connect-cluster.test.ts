@@ -41,6 +41,20 @@ test('--lab NAME reaches the cluster through the kubeconfig that lab wrote, with
   assert.deepEqual(fake.calls(), ['DELETE /api/v1/namespaces/netpol-assert-system?gracePeriodSeconds=0']);
 });
 
+test("--lab NAME offers the lab's outside hosts as sources, asked of its supervisor: none answering is exit 3", async () => {
+  const folder = join(runtime, 'netpol-assert', 'lab8');
+  await mkdir(folder, { recursive: true });
+  await copyFile(fake.kubeconfig, join(folder, 'kubeconfig'));
+  const chosen = connectCluster({ lab: 'lab8' });
+  assert.equal(chosen.outsideSources?.owner, "lab 'lab8'");
+  await assert.rejects(
+    chosen.outsideSources.list(),
+    (error: unknown) =>
+      error instanceof ClusterUnavailableError &&
+      error.message.startsWith("lab 'lab8' did not say which outside hosts it has: "),
+  );
+});
+
 test('a lab that is not up is a cluster that cannot be used, and says how to start it', () => {
   assert.throws(
     () => connectCluster({ lab: 'nolab' }),
@@ -56,6 +70,7 @@ test('--kubeconfig and --context choose the file and the context; no lab socket'
   const chosen = connectCluster({ kubeconfig: fake.kubeconfig, context: 'other' });
   assert.equal(chosen.cluster.name, 'other');
   assert.equal(chosen.labSocket, undefined);
+  assert.equal(chosen.outsideSources, undefined);
   assert.equal(chosen.kubeConfig.getCurrentCluster()?.server, fake.url);
 });
 

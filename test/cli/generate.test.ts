@@ -99,7 +99,7 @@ test('predict --generate adds the generated cases to every suite, and they all p
   assert.equal(run.exitCode, 0);
   const totals = tapTotals(run.stdout);
   assert.equal(totals.ok, true);
-  assert.equal(totals.count, 3, 'still one subtest per suite file');
+  assert.equal(totals.count, 4, 'still one subtest per suite file');
   assert.match(run.stdout, /ok \d+ - generated: default\/api-allow ingress\[0\] from\[0\] positive/);
   assert.ok(run.stdout.split('\n').filter((l) => /^\s+ok \d+ - /.test(l)).length > plain.count * 10);
 });

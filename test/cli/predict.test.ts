@@ -17,7 +17,7 @@ test('the example suites pass against the model of their own manifests (the READ
   const results = summary.find((line: unknown) => Array.isArray(line) && line[0] === 'complete');
   assert.ok(results, 'tap-parser saw a complete plan');
   assert.equal(results[1].ok, true);
-  assert.equal(results[1].count, 3, 'one subtest per suite file');
+  assert.equal(results[1].count, 4, 'one subtest per suite file');
 });
 
 test('an assertion the policies contradict fails with exit 1 and names the deciding policy', async () => {

@@ -4,6 +4,8 @@
  * get, create, delete, delete-collection, and exec upgraded to a WebSocket with the
  * v5.channel.k8s.io framing), and recording every request it saw. A test can answer a
  * request itself first (`intercept`), to fail it or to change the store between polls.
+ * Discovery (`/apis`, `/apis/GROUP/VERSION`) names the built-in groups KubeCluster lists,
+ * and the custom resources a test says are served (`serveResource`), as CRDs would.
  */
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -52,6 +54,19 @@ interface Route {
   readonly subresource?: string;
 }
 
+/** A resource discovery names, as a CustomResourceDefinition's version would make it served. */
+export interface ServedResource {
+  readonly group: string;
+  readonly version: string;
+  /** The plural, e.g. `adminnetworkpolicies`. */
+  readonly plural: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+}
+
+/** Served by every API server KubeCluster reads; never asked for its resources. */
+const BUILT_IN_GROUPS = ['apps', 'networking.k8s.io'];
+
 export const TOKEN = 'fake-token';
 
 export class FakeApiServer {
@@ -60,6 +75,7 @@ export class FakeApiServer {
   intercept: (request: RecordedRequest) => Answer | undefined = () => undefined;
   exec: ExecAnswer = () => ({ exitCode: 0 });
   private readonly store = new Map<string, ApiObject[]>();
+  private readonly served: ServedResource[] = [];
   private readonly sockets = new Set<WebSocket>();
   private uids = 0;
 
@@ -106,6 +122,14 @@ export class FakeApiServer {
     for (const object of objects) list.push(this.stamped(object));
   }
 
+  /**
+   * Makes discovery name these resources, in their group's versions in the order given
+   * (the first is the group's preferred version); their objects are `seed`ed as any others.
+   */
+  serveResource(...resources: ServedResource[]): void {
+    this.served.push(...resources);
+  }
+
   /** The stored objects of a collection (`/api/v1/namespaces`, `/apis/apps/v1/daemonsets`). */
   objects(collection: string): ApiObject[] {
     return this.collection(collection);
@@ -135,6 +159,8 @@ export class FakeApiServer {
   }
 
   private answer(request: RecordedRequest): Answer {
+    const discovered = request.method === 'GET' ? this.discovery(request.path) : undefined;
+    if (discovered !== undefined) return discovered;
     const route = routeOf(request.path);
     if (route === undefined) return failure(404, 'NotFound', `no route for ${request.path}`);
     const list = this.collection(`${route.prefix}/${route.resource}`);
@@ -158,6 +184,53 @@ export class FakeApiServer {
     if (found === undefined) return failure(404, 'NotFound', `${route.resource} "${route.name}" not found`);
     if (request.method === 'DELETE') list.splice(list.indexOf(found), 1);
     return request.method === 'DELETE' ? success() : { status: 200, body: found };
+  }
+
+  /** `/apis`: every group; `/apis/GROUP/VERSION`: its resources, when served. */
+  private discovery(path: string): Answer | undefined {
+    if (path === '/apis') {
+      const versions = new Map<string, string[]>(BUILT_IN_GROUPS.map((group) => [group, ['v1']]));
+      for (const { group, version } of this.served) {
+        const known = versions.get(group) ?? [];
+        if (!known.includes(version)) known.push(version);
+        versions.set(group, known);
+      }
+      const groups = [...versions].map(([name, list]) => {
+        const entries = list.map((version) => ({ groupVersion: `${name}/${version}`, version }));
+        return { name, versions: entries, preferredVersion: entries[0] };
+      });
+      return { status: 200, body: { kind: 'APIGroupList', apiVersion: 'v1', groups } };
+    }
+    const match = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+    if (match === null) return undefined;
+    const [, group, version] = match;
+    const resources = this.served.filter((r) => r.group === group && r.version === version);
+    if (resources.length === 0) return failure(404, 'NotFound', `the server could not find ${path}`);
+    return {
+      status: 200,
+      body: {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: `${group}/${version}`,
+        resources: resources.flatMap((r) => [
+          {
+            name: r.plural,
+            singularName: r.kind.toLowerCase(),
+            namespaced: r.namespaced,
+            kind: r.kind,
+            verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
+          },
+          // As a CRD with a status subresource lists it: never a collection to read.
+          {
+            name: `${r.plural}/status`,
+            singularName: '',
+            namespaced: r.namespaced,
+            kind: r.kind,
+            verbs: ['get'],
+          },
+        ]),
+      },
+    };
   }
 
   private create(list: ApiObject[], route: Route, object: ApiObject): Answer {

@@ -10,10 +10,13 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, test } from 'node:test';
-import { ClusterUnavailableError, KubeCluster } from '../../src/cluster/index.js';
-import type { Namespace, Pod } from '../../src/policy/cluster.js';
+import { ClusterUnavailableError, KubeCluster, noticeText } from '../../src/cluster/index.js';
+import type { ClusterNotice } from '../../src/cluster/index.js';
+import { stateFromManifests } from '../../src/manifests/index.js';
+import type { ClusterState, Namespace, Pod } from '../../src/policy/cluster.js';
+import { PolicyEngine } from '../../src/policy/index.js';
 import { failure, FakeApiServer, TOKEN } from './fake-api-server.js';
-import type { ApiObject, RecordedRequest } from './fake-api-server.js';
+import type { ApiObject, RecordedRequest, ServedResource } from './fake-api-server.js';
 
 // The wire contract with what earlier runs left in a cluster, so spelled out, not imported.
 const RUN_LABEL = 'netpol-assert.io/run';
@@ -121,6 +124,7 @@ test('snapshot reads namespaces, nodes, running pods, services, policies and wor
     'GET /api/v1/nodes',
     'GET /api/v1/pods',
     'GET /api/v1/services',
+    'GET /apis',
     'GET /apis/apps/v1/daemonsets',
     'GET /apis/apps/v1/deployments',
     'GET /apis/apps/v1/replicasets',
@@ -141,6 +145,195 @@ test('snapshot: a 403 on any list is a cluster that cannot be used, naming what 
     assert.match(error.message, /networkpolicies is forbidden/);
     return true;
   });
+});
+
+test('snapshot without the policy CRDs: no cluster policies, and one note saying so however often it reads', async () => {
+  seedShop();
+  const { cluster: telling, notices } = withNotices();
+  const first = await telling.snapshot();
+  const second = await telling.snapshot();
+  assert.equal(first.state.clusterPolicies, undefined);
+  assert.equal(first.state.unmodelledPolicies, undefined);
+  assert.deepEqual(second.state, first.state);
+  assert.deepEqual(notices.map(noticeText), [
+    'cluster policies: the policy.networking.k8s.io CRDs are not installed; only NetworkPolicies are modelled',
+  ]);
+  // Discovery only: nothing is listed from a group the server does not serve.
+  assert.deepEqual(
+    fake.calls().filter((call) => call.startsWith('GET /apis') && !/apps|networking\.k8s\.io\//.test(call)),
+    ['GET /apis', 'GET /apis'],
+  );
+});
+
+test('snapshot reads the served cluster policies, built as --state builds them: the verdict follows', async () => {
+  seedShop();
+  const without = (await cluster.snapshot()).state;
+  fake.serveResource(...POLICY_CRDS);
+  // Served in a version the model does not read too: the objects are read once, in v1alpha2.
+  fake.serveResource({ ...cnpResource, version: 'v1beta1' });
+  fake.seed('/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies', denyNodesFromShop);
+  const { cluster: telling, notices } = withNotices();
+  const { state } = await telling.snapshot();
+  assert.deepEqual(
+    state.clusterPolicies?.map((policy) => policy.ref),
+    [{ kind: 'ClusterNetworkPolicy', name: 'no-nodes' }],
+  );
+  // Live and offline agree: the same object from a file builds the same policy.
+  const offline = stateFromManifests([
+    { object: structuredClone(denyNodesFromShop), location: { file: 'cnp.yaml', line: 1, col: 1 } },
+  ]);
+  assert.deepEqual(state.clusterPolicies, offline.state.clusterPolicies);
+  assert.equal(state.unmodelledPolicies, undefined);
+  assert.deepEqual(notices.map(noticeText), [
+    'cluster policies: read 1 ClusterNetworkPolicy (v1alpha2), 0 AdminNetworkPolicy (v1alpha1), 0 BaselineAdminNetworkPolicy (v1alpha1)',
+  ]);
+  assert.ok(!fake.calls().some((call) => call.includes('v1beta1/clusternetworkpolicies')));
+  // web-1 to node-b: allowed with NetworkPolicies alone (none isolates its egress), denied by the Admin tier.
+  assert.equal(new PolicyEngine(without).verdict(webToNodeB(without)).allowed, true);
+  const verdict = new PolicyEngine(state).verdict(webToNodeB(state));
+  assert.equal(verdict.allowed, false);
+  assert.equal(verdict.egress.tiers?.decidedBy, 'Admin');
+});
+
+test('snapshot names policies of kinds the model does not know, as --state does: a warning, and in verdicts', async () => {
+  seedShop();
+  fake.serveResource(
+    {
+      group: 'cilium.io',
+      version: 'v2',
+      plural: 'ciliumnetworkpolicies',
+      kind: 'CiliumNetworkPolicy',
+      namespaced: true,
+    },
+    // Not a policy: never listed.
+    {
+      group: 'cilium.io',
+      version: 'v2',
+      plural: 'ciliumendpoints',
+      kind: 'CiliumEndpoint',
+      namespaced: true,
+    },
+  );
+  fake.seed(
+    '/apis/cilium.io/v2/ciliumnetworkpolicies',
+    cilium('shop', 'l7-web'),
+    // The agent's namespace is not tested: what is in it names nothing.
+    cilium(AGENT_NAMESPACE, 'agent-egress'),
+  );
+  const { cluster: telling, notices } = withNotices();
+  const { state } = await telling.snapshot();
+  assert.deepEqual(state.unmodelledPolicies, [
+    { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', name: 'l7-web', namespace: 'shop' },
+  ]);
+  assert.deepEqual(notices.map(noticeText), [
+    'cluster policies: the policy.networking.k8s.io CRDs are not installed; only NetworkPolicies are modelled',
+    'warning UNMODELLED_POLICY: cilium.io/v2 CiliumNetworkPolicy shop/l7-web is not modelled: verdicts involving namespace shop may be wrong',
+  ]);
+  assert.deepEqual(
+    new PolicyEngine(state).verdict(webToNodeB(state)).unmodelled?.map((p) => p.name),
+    ['l7-web'],
+  );
+  assert.ok(!fake.calls().some((call) => call.includes('ciliumendpoints')));
+});
+
+test('snapshot: a policy listing refused (403) is a warning naming the verb and resource; the rest is read', async () => {
+  seedShop();
+  fake.serveResource(...POLICY_CRDS, {
+    group: 'cilium.io',
+    version: 'v2',
+    plural: 'ciliumclusterwidenetworkpolicies',
+    kind: 'CiliumClusterwideNetworkPolicy',
+    namespaced: false,
+  });
+  fake.seed('/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies', denyNodesFromShop);
+  fake.intercept = (request) =>
+    request.path === '/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies'
+      ? failure(
+          403,
+          'Forbidden',
+          'ciliumclusterwidenetworkpolicies.cilium.io is forbidden: User "ci" cannot list',
+        )
+      : undefined;
+  const { cluster: telling, notices } = withNotices();
+  const { state } = await telling.snapshot();
+  assert.equal(state.clusterPolicies?.length, 1);
+  assert.deepEqual(notices.map(noticeText), [
+    'cluster policies: read 1 ClusterNetworkPolicy (v1alpha2), 0 AdminNetworkPolicy (v1alpha1), 0 BaselineAdminNetworkPolicy (v1alpha1)',
+    'warning POLICIES_NOT_READ: list ciliumclusterwidenetworkpolicies.cilium.io is forbidden ' +
+      '(403: ciliumclusterwidenetworkpolicies.cilium.io is forbidden: User "ci" cannot list): ' +
+      'grant the runner list on it (docs/live-runs.md); CiliumClusterwideNetworkPolicy objects are neither modelled nor named: verdicts may be wrong',
+  ]);
+});
+
+test('snapshot: a cluster policy the model rejects is named as unmodelled, with why, not a failure', async () => {
+  seedShop();
+  fake.serveResource(...POLICY_CRDS);
+  const tooLow = { ...denyNodesFromShop, metadata: { name: 'too-low' } };
+  fake.seed('/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies', {
+    ...tooLow,
+    spec: { ...(denyNodesFromShop.spec as object), priority: 5000 },
+  });
+  const { cluster: telling, notices } = withNotices();
+  const { state } = await telling.snapshot();
+  assert.equal(state.clusterPolicies, undefined);
+  assert.deepEqual(state.unmodelledPolicies, [
+    {
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      name: 'too-low',
+      namespace: undefined,
+    },
+  ]);
+  const warnings = notices.filter((n) => n.kind === 'warning').map(noticeText);
+  assert.equal(warnings.length, 2, warnings.join('\n'));
+  assert.match(
+    warnings[0] ?? '',
+    /^warning BAD_CLUSTER_POLICY: ClusterNetworkPolicy too-low .*spec\.priority: 5000/,
+  );
+  assert.match(
+    warnings[1] ?? '',
+    /^warning UNMODELLED_POLICY: .* ClusterNetworkPolicy too-low is not modelled/,
+  );
+});
+
+test("snapshot reads Calico's policies once: from its API server, else from its CRDs when that is down", async () => {
+  seedShop();
+  const calico = (group: string, version: string): ServedResource => ({
+    group,
+    version,
+    plural: 'globalnetworkpolicies',
+    kind: 'GlobalNetworkPolicy',
+    namespaced: false,
+  });
+  fake.serveResource(calico('projectcalico.org', 'v3'), calico('crd.projectcalico.org', 'v1'));
+  const global = (apiVersion: string): ApiObject => ({
+    apiVersion,
+    kind: 'GlobalNetworkPolicy',
+    metadata: { name: 'deny-all' },
+    spec: {},
+  });
+  fake.seed('/apis/projectcalico.org/v3/globalnetworkpolicies', global('projectcalico.org/v3'));
+  fake.seed('/apis/crd.projectcalico.org/v1/globalnetworkpolicies', global('crd.projectcalico.org/v1'));
+  const served = await cluster.snapshot();
+  assert.deepEqual(
+    served.state.unmodelledPolicies?.map((p) => p.apiVersion),
+    ['projectcalico.org/v3'],
+  );
+  fake.intercept = (request) =>
+    request.path === '/apis/projectcalico.org/v3'
+      ? failure(503, 'ServiceUnavailable', 'the server is currently unable to handle the request')
+      : undefined;
+  const { cluster: telling, notices } = withNotices();
+  const down = await telling.snapshot();
+  assert.deepEqual(
+    down.state.unmodelledPolicies?.map((p) => p.apiVersion),
+    ['crd.projectcalico.org/v1'],
+  );
+  assert.ok(
+    notices.some((n) =>
+      noticeText(n).startsWith('warning POLICIES_NOT_READ: could not discover projectcalico.org/v3 (503: '),
+    ),
+  );
 });
 
 test('a closed port: every call fails as a cluster that cannot be used', async () => {
@@ -459,6 +652,70 @@ test("removeAgent deletes the agent's namespace; one already gone (404) is fine,
     /^ClusterUnavailableError: could not remove the agent on fake: HTTP-Code: 403/,
   );
 });
+
+const cnpResource: ServedResource = {
+  group: 'policy.networking.k8s.io',
+  version: 'v1alpha2',
+  plural: 'clusternetworkpolicies',
+  kind: 'ClusterNetworkPolicy',
+  namespaced: false,
+};
+
+/** The three CRDs of network-policy-api, in the versions the model reads. */
+const POLICY_CRDS: readonly ServedResource[] = [
+  cnpResource,
+  { ...cnpResource, version: 'v1alpha1', plural: 'adminnetworkpolicies', kind: 'AdminNetworkPolicy' },
+  {
+    ...cnpResource,
+    version: 'v1alpha1',
+    plural: 'baselineadminnetworkpolicies',
+    kind: 'BaselineAdminNetworkPolicy',
+  },
+];
+
+/** Pods of namespaces labelled team=shop may not reach the nodes' addresses. */
+const denyNodesFromShop: ApiObject = {
+  apiVersion: 'policy.networking.k8s.io/v1alpha2',
+  kind: 'ClusterNetworkPolicy',
+  metadata: { name: 'no-nodes' },
+  spec: {
+    tier: 'Admin',
+    priority: 10,
+    subject: { namespaces: { matchLabels: { team: 'shop' } } },
+    egress: [{ name: 'no-nodes', action: 'Deny', to: [{ networks: ['10.0.0.0/24'] }] }],
+  },
+};
+
+function cilium(namespace: string, name: string): ApiObject {
+  return {
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNetworkPolicy',
+    metadata: { name, namespace },
+    spec: { endpointSelector: {} },
+  };
+}
+
+/** web-1 (shop, on node-a) to node-b's address on 10250. */
+function webToNodeB(state: ClusterState): Parameters<PolicyEngine['verdict']>[0] {
+  const web = state.pods.find((pod) => pod.name === 'web-1');
+  assert.ok(web);
+  return {
+    source: { kind: 'pod', pod: web },
+    destination: { kind: 'address', ip: '10.0.0.2' },
+    port: 10250,
+    protocol: 'TCP',
+  };
+}
+
+/** A cluster on the fake that tells its notices: they are collected in order. */
+function withNotices(): { cluster: KubeCluster; notices: ClusterNotice[] } {
+  const notices: ClusterNotice[] = [];
+  const telling = KubeCluster.connect({
+    kubeconfig: fake.kubeconfig,
+    onNotice: (notice) => notices.push(notice),
+  });
+  return { cluster: telling, notices };
+}
 
 /** A cluster with one app namespace, a namespace being deleted, and the agent's. */
 function seedShop(): void {

@@ -1,7 +1,8 @@
 /**
  * What the policy model says a suite run should give when the network plugin mangles the
- * policies in a known way: the manifests' NetworkPolicies rewritten as the plugin reads
- * them, then `predict`. The fault-mode tests compare a live run with this.
+ * policies in a known way: the manifests' NetworkPolicies (peer by peer) or whole objects
+ * (cluster policies) rewritten as the plugin reads them, then `predict`. The fault-mode
+ * tests compare a live run with this.
  */
 import { readManifests, stateFromManifests } from '../../src/manifests/index.js';
 import type { ManifestObject } from '../../src/manifests/index.js';
@@ -15,6 +16,34 @@ import { REPO_ROOT } from '../cli/run-cli.js';
 type Json = Record<string, unknown>;
 /** Rewrites one peer (an entry of `from`/`to`) of a NetworkPolicy manifest. */
 export type PeerRewrite = (peer: Json) => Json;
+/** Rewrites a whole object as the plugin reads it; undefined: the plugin does not see it. */
+export type ObjectRewrite = (object: Json) => Json | undefined;
+
+const CLUSTER_POLICY_KINDS = ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'];
+
+function isClusterPolicy(object: Json): boolean {
+  return (
+    typeof object.apiVersion === 'string' &&
+    object.apiVersion.startsWith('policy.networking.k8s.io/') &&
+    CLUSTER_POLICY_KINDS.includes(String(object.kind))
+  );
+}
+
+/** kindnet (`--cni no-cluster-policies`): cluster policies are not enforced at all. */
+export const dropClusterPolicies: ObjectRewrite = (object) => (isClusterPolicy(object) ? undefined : object);
+
+/** `--cni no-pass`: every Pass rule acts as Accept (v1alpha2) or Allow (v1alpha1). */
+export const passAsAccept: ObjectRewrite = (object) => {
+  if (!isClusterPolicy(object)) return object;
+  const accept = object.apiVersion === 'policy.networking.k8s.io/v1alpha2' ? 'Accept' : 'Allow';
+  const rewritten = structuredClone(object) as Json;
+  const spec = (rewritten.spec ?? {}) as Json;
+  for (const direction of ['ingress', 'egress']) {
+    const rules = Array.isArray(spec[direction]) ? (spec[direction] as Json[]) : [];
+    for (const rule of rules) if (rule.action === 'Pass') rule.action = accept;
+  }
+  return rewritten;
+};
 
 /** A label no pod carries: a peer that selects only it matches nothing, as the plugin's dropped peer does. */
 const MATCHES_NOTHING: Json = { podSelector: { matchLabels: { 'e2e.netpol-assert.io/unmatched': 'true' } } };
@@ -35,14 +64,21 @@ export async function loadSuites(paths: readonly string[]): Promise<Suite[]> {
   return suites;
 }
 
-/** Every assertion's outcome under the model of `manifests`, its peers rewritten by `rewrite`. */
+/**
+ * Every assertion's outcome under the model of `manifests`, NetworkPolicy peers rewritten
+ * by `rewrite` and whole objects by `rewriteObject`.
+ */
 export async function predictOutcomes(
   suites: readonly Suite[],
   manifests: readonly string[],
   rewrite: PeerRewrite = (peer) => peer,
+  rewriteObject: ObjectRewrite = (object) => object,
 ): Promise<AssertionResult[]> {
   const read = await readManifests(manifests.map((path) => `${REPO_ROOT}${path}`));
-  const objects = read.objects.map((manifest) => rewritePolicy(manifest, rewrite));
+  const objects = read.objects.flatMap((manifest) => {
+    const object = rewriteObject(manifest.object as Json);
+    return object === undefined ? [] : [rewritePolicy({ ...manifest, object }, rewrite)];
+  });
   const built = stateFromManifests(objects);
   const errors = [...read.errors, ...built.errors];
   if (errors.length > 0)

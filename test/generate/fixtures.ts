@@ -12,6 +12,8 @@ import { predict } from '../../src/run/index.js';
 import type { Assertion, Suite } from '../../src/suite/index.js';
 import { suiteOf as suiteFrom } from '../../src/suite/index.js';
 import { cluster, manifest, policy } from '../policy/fixtures.js';
+import { tieredState } from '../policy/cluster-policy-fixtures.js';
+import type { TieredState } from '../policy/cluster-policy-fixtures.js';
 
 export const EXAMPLE_MANIFESTS = new URL('../../suites/manifests/', import.meta.url).pathname;
 
@@ -61,4 +63,9 @@ export function named(assertions: readonly Assertion[], name: string): Assertion
 
 export function tagsOf(assertion: Assertion): readonly string[] {
   return assertion.origin.kind === 'generated' ? assertion.origin.tags : [];
+}
+
+/** The x/y/z fixture under NetworkPolicies and cluster policies (manifests, as users write them). */
+export function tieredClusterWith(state: TieredState): ClusterState {
+  return withNamespaceNameLabels(tieredState(state));
 }

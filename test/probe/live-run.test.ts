@@ -352,3 +352,115 @@ test('assertions reach the report in plan order as they are judged, with the dur
   assert.equal(result.suites[0]?.durationMs, 1);
   assert.ok(result.durationMs > 0);
 });
+
+/** A silent UDP server on n1 that admits `app` only; clients on n0 (other node) and n1 (same node). */
+const UDP_MANIFESTS = `
+apiVersion: v1
+kind: Node
+metadata: {name: n0}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n1}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: app}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: other}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: syslog, namespace: app, labels: {role: syslog}}
+spec:
+  nodeName: n1
+  containers: [{name: s, image: silent-udp, ports: [{containerPort: 5140, protocol: UDP}]}]
+status: {podIP: 10.0.1.9}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: far, namespace: app, labels: {role: client}}
+spec: {nodeName: n0, containers: [{name: c, image: busybox}]}
+status: {podIP: 10.0.0.1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: near, namespace: app, labels: {role: client}}
+spec: {nodeName: n1, containers: [{name: c, image: busybox}]}
+status: {podIP: 10.0.1.1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: far, namespace: other, labels: {role: client}}
+spec: {nodeName: n0, containers: [{name: c, image: busybox}]}
+status: {podIP: 10.0.0.2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: near, namespace: other, labels: {role: client}}
+spec: {nodeName: n1, containers: [{name: c, image: busybox}]}
+status: {podIP: 10.0.1.2}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-app, namespace: app}
+spec:
+  podSelector: {matchLabels: {role: syslog}}
+  ingress: [{from: [{podSelector: {}}]}]
+`;
+
+const UDP_SUITE = `
+apiVersion: netpol-assert/v1
+kind: Suite
+metadata: {name: udp}
+assertions:
+  - from pod:app/near to app/role=syslog:5140/udp expect allow
+  - from pod:app/far to app/role=syslog:5140/udp expect allow
+  - from pod:other/near to app/role=syslog:5140/udp expect deny
+  - from pod:other/far to app/role=syslog:5140/udp expect deny
+  - from pod:other/far to app/role=syslog:5141/udp expect deny
+  - from pod:app/far to app/role=syslog:5141/udp expect allow
+`;
+
+test(
+  'UDP to a pod is proven by capture: seen is allow, unseen at a listening port deny, at a closed one inconclusive',
+  { timeout: 20_000 },
+  async () => {
+    for (const chunkLength of [undefined, 5]) {
+      const cluster = new ModelCluster(UDP_MANIFESTS, chunkLength === undefined ? {} : { chunkLength });
+      const result = await runLive(suitesOf(UDP_SUITE), cluster, options());
+      assert.deepEqual(outcomes(result), [
+        'allow pass',
+        'allow pass',
+        'deny pass',
+        'deny pass',
+        'deny inconclusive',
+        'allow inconclusive',
+      ]);
+      const pairs = result.suites.flatMap((s) => s.assertions.flatMap((a) => a.pairs));
+      // The silent server never echoes: `connected` can only be the capture. Port 5141 is
+      // closed: not seen, a timeout no listener explains; seen, the closed port's refusal.
+      assert.deepEqual(
+        pairs.map((p) => p.observations.join()),
+        ['connected', 'connected', 'timeout', 'timeout', 'timeout', 'refused'],
+      );
+      assert.match(pairs[4]?.reason ?? '', /no listener on the destination port/);
+      assert.match(pairs[5]?.reason ?? '', /^nothing listens on the destination port: the datagram arrived/);
+      // n1 holds every capture, its own sources' sends and both listener checks; n0 sends once n1 listens.
+      assert.deepEqual(cluster.batches.map((b) => `${b.node} ${b.requests}`).sort(), [
+        'n0 0',
+        'n0 4',
+        'n1 10',
+      ]);
+      const at = (event: string) => cluster.events.indexOf(event);
+      assert.ok(
+        at('exec:ready n1') >= 0 && at('exec:ready n1') < at('exec:batch n0 4'),
+        cluster.events.join(', '),
+      );
+      // Each capture is stopped once its sender answered: without that a deny's capture never ends here.
+      assert.equal(cluster.events.filter((e) => e.startsWith('exec:stop n1 ')).length, 6);
+    }
+  },
+);

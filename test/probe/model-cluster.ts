@@ -1,8 +1,12 @@
 /**
  * An in-memory ProbeCluster whose agents answer from the policy model: a pair the
  * model allows connects, one it denies times out, and a listener check (a pod probing its
- * own address) connects when the pod declares the port. It records what the runner asked
- * for, in order, so tests can state which steps ran and when.
+ * own address) connects when the pod declares the port. UDP proven by capture answers as
+ * the agent would: a send-only probe is `sent` (`refused` by a closed port it reached, as
+ * the kernel answers), and its capture, wherever it runs, is `seen` once a send the model
+ * allows came, `not-seen` only once the runner says `stop` (there is no window here: a
+ * capture nobody stops never answers). Answers stream in the order they are known. It
+ * records what the runner asked for, in order, so tests can state which steps ran and when.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -11,15 +15,23 @@ import {
   formatHeader,
   formatPlan,
   formatResult,
+  parseStopCapture,
   READY_LINE,
 } from '../../agent/protocol.js';
-import type { ProbeRequest, ProbeResponse } from '../../agent/protocol.js';
+import type {
+  AgentResponse,
+  CaptureRequest,
+  CaptureResponse,
+  ProbeRequest,
+  ProbeResponse,
+} from '../../agent/protocol.js';
 import { parseManifests, stateFromManifests } from '../../src/manifests/index.js';
 import { PolicyEngine } from '../../src/policy/index.js';
 import type { ClusterState, Namespace, Pod } from '../../src/policy/index.js';
 import type {
   AgentPod,
   ClusterSnapshot,
+  ExecInput,
   ExecResult,
   LivePod,
   ProbeCluster,
@@ -51,6 +63,8 @@ export class ModelCluster implements ProbeCluster {
   private readonly created: Pod[] = [];
   private readonly createdNamespaces: Namespace[] = [];
   private probingBatches = 0;
+  /** Datagrams that arrived in a destination (sends the model lets through), by nonce. */
+  private readonly arrivals = new Map<string, Deferred>();
 
   constructor(
     manifests: string,
@@ -104,11 +118,12 @@ export class ModelCluster implements ProbeCluster {
   async execInAgent(
     agent: AgentPod,
     _argv: readonly string[],
-    stdin: string | Promise<string>,
+    stdin: ExecInput,
     onStdout?: (text: string) => void,
   ): Promise<ExecResult> {
     this.events.push(`exec:open ${agent.nodeName}`);
-    const decoded = decodeBatch(await stdin);
+    const input = new ModelStdin(stdin);
+    const decoded = decodeBatch(await input.batch);
     if (!decoded.ok) throw new Error(decoded.problems.join('; '));
     const requests = decoded.value.requests;
     this.batches.push({ node: agent.nodeName, requests: requests.length });
@@ -121,13 +136,51 @@ export class ModelCluster implements ProbeCluster {
     if (requests.length > 0) this.probingBatches += 1;
     const enforced = this.probingBatches > (this.options.policiesLateBatches ?? 0);
     let stdout = `${formatHeader(requests.length)}${READY_LINE}\n`;
-    answered.forEach((request, index) => {
-      if (request.kind === 'probe') stdout += formatResult(index + 1, this.answer(request, enforced));
+    this.write(stdout, onStdout);
+    if (requests.some((request) => request.kind === 'capture'))
+      this.events.push(`exec:ready ${agent.nodeName}`);
+    const stops = new Map<string, Deferred>();
+    input.onStop((id) => {
+      this.events.push(`exec:stop ${agent.nodeName} ${id}`);
+      deferred(stops, id).resolve();
     });
-    stdout += answered.length < requests.length ? 'Bail out! the helper died\n' : formatPlan(answered.length);
-    const size = this.options.chunkLength ?? stdout.length;
-    for (let at = 0; at < stdout.length; at += size) onStdout?.(stdout.slice(at, at + size));
-    return { stdout, stderr: '', exitCode: answered.length < requests.length ? 1 : 0 };
+    let count = 0;
+    const emit = (response: AgentResponse): void => {
+      const text = formatResult(++count, response);
+      stdout += text;
+      this.write(text, onStdout);
+    };
+    await Promise.all(
+      answered.map(async (request) =>
+        emit(
+          request.kind === 'probe'
+            ? this.answer(request, enforced)
+            : await this.capture(request, deferred(stops, request.id).promise),
+        ),
+      ),
+    );
+    const end = answered.length < requests.length ? 'Bail out! the helper died\n' : formatPlan(count);
+    this.write(end, onStdout);
+    return { stdout: stdout + end, stderr: '', exitCode: answered.length < requests.length ? 1 : 0 };
+  }
+
+  private write(text: string, onStdout: ((text: string) => void) | undefined): void {
+    const size = this.options.chunkLength ?? text.length;
+    for (let at = 0; at < text.length; at += size) onStdout?.(text.slice(at, at + size));
+  }
+
+  /** Seen once an allowed send arrives; not seen only once the runner stops it. */
+  private async capture(request: CaptureRequest, stopped: Promise<void>): Promise<CaptureResponse> {
+    const arrived = deferred(this.arrivals, request.nonce).promise.then(() => 'seen' as const);
+    const observation = await Promise.race([arrived, stopped.then(() => 'not-seen' as const)]);
+    return {
+      version: AGENT_PROTOCOL_VERSION,
+      id: request.id,
+      elapsedMs: 1,
+      kind: 'capture',
+      observation,
+      attempts: [{ observation, elapsedMs: 1 }],
+    };
   }
 
   closeOpenExecs(): void {
@@ -149,15 +202,26 @@ export class ModelCluster implements ProbeCluster {
       (pod) => request.source.kind === 'pod' && livePod(pod).uid === request.source.uid,
     );
     const destination = pods.find((pod) => pod.ips.includes(request.ip));
+    const declared = destination?.ports.some((p) => p.port === request.port) === true;
+    // A silent server (every UDP destination proven by capture) never echoes.
+    const capture = request.udpProof === 'capture';
+    const allowed = source !== undefined && (!enforced || this.allows(source, request));
+    if (capture && source !== destination && allowed) deferred(this.arrivals, request.nonce ?? '').resolve();
     const observation = !source
       ? 'error'
       : source === destination
-        ? destination.ports.some((p) => p.port === request.port)
-          ? 'connected'
+        ? declared
+          ? capture
+            ? 'sent'
+            : 'connected'
           : 'refused'
-        : !enforced || this.allows(source, request)
-          ? 'connected'
-          : 'timeout';
+        : capture
+          ? allowed && !declared
+            ? 'refused'
+            : 'sent'
+          : allowed
+            ? 'connected'
+            : 'timeout';
     return {
       version: AGENT_PROTOCOL_VERSION,
       id: request.id,
@@ -180,6 +244,68 @@ export class ModelCluster implements ProbeCluster {
       port: request.port,
       protocol: request.protocol,
     });
+  }
+}
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+}
+
+/** The entry for `key`, made on first use by whichever side comes first. */
+function deferred(entries: Map<string, Deferred>, key: string): Deferred {
+  let entry = entries.get(key);
+  if (entry === undefined) {
+    let resolve: () => void = () => undefined;
+    const promise = new Promise<void>((done) => {
+      resolve = done;
+    });
+    entry = { promise, resolve };
+    entries.set(key, entry);
+  }
+  return entry;
+}
+
+/** The exec's stdin as the agent reads it: the batch, then `stop ID` lines as they come. */
+class ModelStdin {
+  readonly batch: Promise<string>;
+  private listener: ((id: string) => void) | undefined;
+  private readonly early: string[] = [];
+
+  constructor(stdin: ExecInput) {
+    this.batch = this.read(stdin);
+  }
+
+  onStop(listener: (id: string) => void): void {
+    for (const id of this.early.splice(0)) listener(id);
+    this.listener = listener;
+  }
+
+  private read(stdin: ExecInput): Promise<string> {
+    if (typeof stdin === 'string' || stdin instanceof Promise) return Promise.resolve(stdin);
+    return new Promise<string>((resolve) => {
+      let text = '';
+      let batch: string | undefined;
+      void (async () => {
+        for await (const chunk of stdin) {
+          text += chunk;
+          const lines = text.split('\n');
+          text = lines.pop() ?? '';
+          for (const line of lines) {
+            if (batch === undefined) resolve((batch = line));
+            else this.stop(line);
+          }
+        }
+        if (batch === undefined) resolve(text);
+      })();
+    });
+  }
+
+  private stop(line: string): void {
+    const id = parseStopCapture(line);
+    if (id === undefined) return;
+    if (this.listener === undefined) this.early.push(id);
+    else this.listener(id);
   }
 }
 

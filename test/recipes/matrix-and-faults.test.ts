@@ -103,9 +103,21 @@ describe('what a live run of a pack skips', () => {
   const skips = (suite: Suite) =>
     suite.assertions.flatMap((a) => (a.skip === undefined ? [] : [[a.name, a.skip]]));
 
-  test('an outside address as a source, in the lab too: the agent cannot send from it', () => {
-    assert.deepEqual(skips(liveSuite(pack('08'), { outsideHosts: true })), [
+  test("an outside address as a source: sent from the pack's outside host in the lab, offline only elsewhere", () => {
+    assert.deepEqual(skips(liveSuite(pack('08'), { outsideHosts: true })), []);
+    assert.deepEqual(skips(liveSuite(pack('08'), { outsideHosts: false })), [
       ['an external client still reaches web', OUTSIDE_SOURCE_SKIP],
+    ]);
+  });
+
+  test('an address as a source that is none of the pack\'s outside hosts is skipped in the lab too', () => {
+    const loaded = pack('08');
+    const [external] = loaded.suite.assertions;
+    assert.equal(external?.from.kind, 'address');
+    const elsewhere = { ...external, from: { kind: 'address', address: '203.0.113.99', prefix: 32 } } as const;
+    const suite = liveSuite({ ...loaded, suite: { ...loaded.suite, assertions: [elsewhere] } }, { outsideHosts: true });
+    assert.deepEqual(skips(suite), [
+      [elsewhere.name, 'needs an outside host at 203.0.113.99 to send from; the pack makes none there'],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeAttempts, judgeObservation } from '../../src/run/index.js';
+import { capturedObservation, judgeAttempts, judgeObservation } from '../../src/run/index.js';
+import type { CaptureSight, ListenerEvidence, Observation } from '../../src/run/index.js';
 
 test('a connection is an allow whatever is known of the listener', () => {
   for (const listener of ['listening', 'not-listening', 'unknown'] as const) {
@@ -43,4 +44,72 @@ test('agreeing attempts pass or fail against the expectation', () => {
   assert.equal(judgeAttempts(['timeout', 'timeout'], 'listening', 'deny').outcome, 'pass');
   assert.equal(judgeAttempts(['connected', 'connected'], 'listening', 'deny').outcome, 'fail');
   assert.equal(judgeAttempts(['denied'], 'unknown', 'allow').outcome, 'fail');
+});
+
+/** One pair of capture-proven attempts, judged as the runner judges them. */
+function judgeCaptured(
+  attempts: readonly (readonly [CaptureSight, Observation])[],
+  listener: ListenerEvidence,
+  expected: 'allow' | 'deny',
+) {
+  const observations = attempts.map(([seen, sent]) => capturedObservation(seen, sent, listener));
+  return judgeAttempts(observations, listener, expected);
+}
+
+test('UDP proven by capture: a datagram seen arriving is an allow, whatever the sender saw', () => {
+  for (const sent of ['timeout', 'refused', 'unreachable'] as const)
+    for (const listener of ['listening', 'unknown'] as const) {
+      assert.equal(capturedObservation('seen', sent, listener), 'connected');
+      assert.deepEqual(judgeCaptured([['seen', sent]], listener, 'allow'), { outcome: 'pass' });
+      assert.equal(judgeCaptured([['seen', sent]], listener, 'deny').outcome, 'fail');
+    }
+});
+
+test('UDP proven by capture: seen arriving at a port shown closed is inconclusive, never an allow', () => {
+  // The closed port's own port-unreachable, or nothing back (ICMP rate-limited): either way no listener.
+  for (const sent of ['refused', 'timeout'] as const) {
+    assert.equal(capturedObservation('seen', sent, 'not-listening'), sent);
+    for (const expected of ['allow', 'deny'] as const) {
+      const judged = judgeCaptured([['seen', sent]], 'not-listening', expected);
+      assert.equal(judged.outcome, 'inconclusive', `${sent} ${expected}`);
+      assert.match(judged.reason ?? '', /closed|no listener/);
+    }
+  }
+});
+
+test('UDP proven by capture: none seen is a deny only with the destination shown listening', () => {
+  const unseen = capturedObservation('not-seen', 'timeout', 'listening');
+  assert.equal(unseen, 'timeout');
+  assert.deepEqual(judgeCaptured([['not-seen', 'timeout']], 'listening', 'deny'), { outcome: 'pass' });
+  const failed = judgeCaptured([['not-seen', 'timeout']], 'listening', 'allow');
+  assert.equal(failed.outcome, 'fail');
+  assert.match(failed.reason ?? '', /observed deny/);
+  for (const listener of ['not-listening', 'unknown'] as const) {
+    const judged = judgeCaptured([['not-seen', 'timeout']], listener, 'deny');
+    assert.equal(judged.outcome, 'inconclusive', listener);
+    assert.match(judged.reason ?? '', /cannot be blamed on policy/);
+  }
+  // An ICMP reject on the way is the sender's to report, as for any probe.
+  assert.equal(capturedObservation('not-seen', 'unreachable', 'listening'), 'unreachable');
+});
+
+test('UDP proven by capture: a failed capture, or a sender claiming an answer nobody saw, proves nothing', () => {
+  for (const listener of ['listening', 'not-listening', 'unknown'] as const) {
+    assert.equal(capturedObservation('error', 'timeout', listener), 'error');
+    assert.equal(capturedObservation('error', 'connected', listener), 'error');
+    assert.equal(capturedObservation('not-seen', 'connected', listener), 'error');
+  }
+  assert.equal(judgeCaptured([['error', 'timeout']], 'listening', 'deny').outcome, 'inconclusive');
+});
+
+test('UDP proven by capture: attempts seen and not seen with a listener are flaky', () => {
+  const judged = judgeCaptured(
+    [
+      ['seen', 'timeout'],
+      ['not-seen', 'timeout'],
+    ],
+    'listening',
+    'allow',
+  );
+  assert.equal(judged.outcome, 'flaky');
 });

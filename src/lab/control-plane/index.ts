@@ -42,6 +42,12 @@ export type { ApiserverConfig } from './apiserver-args.js';
 export { etcdArgs } from './etcd-args.js';
 export { controllerManagerArgs } from './controller-manager-args.js';
 export { schedulerArgs } from './scheduler-args.js';
+// The policy.networking.k8s.io CRDs the lab serves.
+export {
+  CLUSTER_POLICY_API_GROUP,
+  CLUSTER_POLICY_CRDS,
+  installClusterPolicyCrds,
+} from './cluster-policy-crds.js';
 // Talking to the lab's API server from inside the lab.
 export { apiStatusCode, labKubeConfig, mergePatch, startInformer } from './client.js';
 export type { InformerHandlers, RunningInformer } from './client.js';

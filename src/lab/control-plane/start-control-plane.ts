@@ -1,7 +1,8 @@
 /**
  * Bring the control plane up, step by step: certificates and the Kubernetes binaries'
  * versions (their command lines depend on them), etcd, kube-apiserver (until /readyz),
- * then kube-controller-manager and kube-scheduler when their binaries exist.
+ * the cluster policies' CRDs (until served), then kube-controller-manager and
+ * kube-scheduler when their binaries exist.
  * Every process is reported to `onProcessStart` as soon as it has a pid, so `lab down`
  * finds it even if this process dies. A failed step stops what the earlier ones started.
  */
@@ -9,6 +10,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { apiserverArgs } from './apiserver-args.js';
 import { binaryVersion } from './ask-version.js';
+import { labKubeConfig } from './client.js';
+import { installClusterPolicyCrds } from './cluster-policy-crds.js';
 import { startComponent } from './component-process.js';
 import type { ComponentLaunch, RunningComponent } from './component-process.js';
 import { controllerManagerArgs } from './controller-manager-args.js';
@@ -115,6 +118,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       return path;
     };
     const kubeconfig = await kubeconfigFor('admin', pki.admin);
+    await installClusterPolicyCrds(labKubeConfig(kubeconfig), options.readyTimeoutMs);
     if (kubeControllerManager !== undefined && versions.kubeControllerManager !== undefined) {
       const componentKubeconfig = await kubeconfigFor('controller-manager', pki.controllerManager);
       await start({

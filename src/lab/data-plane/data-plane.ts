@@ -7,6 +7,7 @@
 import { addressAt, AddressPool, blockSize, blocksOverlap, formatAddress } from '../addresses/index.js';
 import { compileRulesets, formatCniMode, renderRuleset } from '../enforcer/index.js';
 import type { CniMode, EnforcementInput } from '../enforcer/index.js';
+import type { Labels } from '../../policy/index.js';
 import { deleteNetns, detectCgroupLayout, labCgroupRoots, mapLimit } from '../host/index.js';
 import { defaultCacheDir, responderBinary } from '../responder/index.js';
 import type { CleanOptions, CleanupReport } from './clean-leftovers.js';
@@ -69,6 +70,8 @@ export class DataPlane {
   private readonly pool: AddressPool;
   private namespaces: DesiredState['namespaces'] = [];
   private policies: DesiredState['policies'] = [];
+  private clusterPolicies: NonNullable<DesiredState['clusterPolicies']> = [];
+  private nodeLabels: ReadonlyMap<string, Labels> = new Map();
   private notRunning: PodStatus[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private readonly loader: PolicyLoader;
@@ -197,6 +200,8 @@ export class DataPlane {
     await this.syncAllRoutes();
     this.namespaces = desired.namespaces;
     this.policies = desired.policies;
+    this.clusterPolicies = desired.clusterPolicies ?? [];
+    this.nodeLabels = new Map(desired.nodes.map((node) => [node.name, node.labels ?? {}]));
     await this.enforce();
     await this.saveRecord();
     return this.status();
@@ -377,7 +382,11 @@ export class DataPlane {
   private enforcementInput(): EnforcementInput {
     return {
       namespaces: this.namespaces,
-      nodes: [...this.nodes.values()].map(({ name, address }) => ({ name, address })),
+      nodes: [...this.nodes.values()].map(({ name, address }) => ({
+        name,
+        address,
+        labels: this.nodeLabels.get(name) ?? {},
+      })),
       pods: [...this.pods.values()].map((entry) => ({
         namespace: entry.desired.namespace,
         name: entry.desired.name,
@@ -389,6 +398,7 @@ export class DataPlane {
         ...(entry.hostLink === undefined ? {} : { hostLink: entry.hostLink }),
       })),
       policies: this.policies,
+      clusterPolicies: this.clusterPolicies,
     };
   }
 

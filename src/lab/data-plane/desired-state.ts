@@ -1,8 +1,9 @@
 /**
  * What the control plane asks the data plane for: nodes, namespaces, pods, outside
- * hosts and raw NetworkPolicies. `apply` makes the machine match it.
+ * hosts, raw NetworkPolicies and cluster policies. `apply` makes the machine match it.
  */
 import type { ContainerPort, Labels, NetworkPolicyManifest } from '../../policy/index.js';
+import type { ClusterPolicyObject } from '../enforcer/index.js';
 import { isDocumentationAddress, parseAddress } from '../addresses/index.js';
 import { isDnsLabel, isObjectName, isUid } from '../names/index.js';
 
@@ -11,6 +12,8 @@ export const POD_IP_ANNOTATION = 'netpol-assert.io/ip';
 
 export interface DesiredNode {
   readonly name: string;
+  /** The Node object's labels, which cluster policies' `nodes` peers select. */
+  readonly labels?: Labels;
 }
 
 export interface DesiredNamespace {
@@ -31,6 +34,8 @@ export interface DesiredPod {
   readonly ports: readonly ContainerPort[];
   /** A DNS server image (kubelet/images.ts): dnsmasq answers on port 53, the responder on the other ports. */
   readonly dnsServer?: boolean;
+  /** A silent-UDP image (kubelet/images.ts): the responder binds the UDP ports and never answers. */
+  readonly silentUdp?: boolean;
 }
 
 /** `kind: ExternalHost` (lab.netpol-assert.io/v1): an address outside the pod network. */
@@ -47,6 +52,8 @@ export interface DesiredState {
   readonly pods: readonly DesiredPod[];
   readonly externalHosts?: readonly DesiredExternalHost[];
   readonly policies: readonly NetworkPolicyManifest[];
+  /** policy.networking.k8s.io objects as the API serves them (the enforcer reads them). */
+  readonly clusterPolicies?: readonly ClusterPolicyObject[];
 }
 
 /** What can be wrong with the state asked for: a closed set, for callers to match on. */

@@ -42,6 +42,7 @@ export function podFingerprint(pod: DesiredPod): string {
     ports,
     pod.annotations?.[POD_IP_ANNOTATION],
     ...(pod.dnsServer === true ? ['dns-server'] : []),
+    ...(pod.silentUdp === true ? ['silent-udp'] : []),
   ]);
 }
 
@@ -68,7 +69,9 @@ export async function createPod(context: LabContext, pod: DesiredPod, node: Node
     if (hostLink !== undefined) await createPodNetwork(node, { netns, hostLink, address: ip });
     if (context.cgroupRoots.length > 0) cgroups = await createPodCgroups(context.cgroupRoots, pod.uid, id);
     if (servesDns(pod)) dnsServer = await startDnsServer(netns, { listen: ip }, cgroups);
-    const responder = await startResponder(context.responderBinary, netns, responderPorts(pod), cgroups);
+    const responder = await startResponder(context.responderBinary, netns, responderPorts(pod), cgroups, {
+      silentUdp: pod.silentUdp === true,
+    });
     const entry: PodEntry = {
       key,
       desired: pod,

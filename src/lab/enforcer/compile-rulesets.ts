@@ -11,10 +11,15 @@
  * - Traffic from the pod's own node is always allowed.
  * - Replies to allowed connections pass: that is the renderer's conntrack rule.
  *
+ * Cluster policies (cluster-tiers.ts) add an Admin tier before this NetworkPolicy stage
+ * and a Baseline tier after it, for pods no NetworkPolicy isolates.
+ *
  * The CNI mode's gaps are applied here, each at the one place it acts.
  */
 import type { Labels, NetworkPolicyManifest } from '../../policy/index.js';
 import type { CniMode } from './cni-mode.js';
+import type { OrderedTiers } from './cluster-tiers.js';
+import { clusterClauses, orderTiers } from './cluster-tiers.js';
 import type { EnforcedNode, EnforcedPod, EnforcementInput } from './enforcement-input.js';
 import type { Direction } from './isolation.js';
 import { isolates, policyNamespace, selects } from './isolation.js';
@@ -36,6 +41,8 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export function compileRulesets(input: EnforcementInput, mode: CniMode): NodeRuleset[] {
   const networkPods = input.pods.filter((pod) => !pod.hostNetwork);
   const namespaceLabels = namespaceLabelLookup(input);
+  const tiers = orderTiers(mode.kind === 'no-cluster-policies' ? [] : (input.clusterPolicies ?? []));
+  const context: CompileContext = { networkPods, namespaceLabels, mode, nodes: input.nodes, tiers };
   return input.nodes.map((node) => ({
     node: node.name,
     pods:
@@ -43,7 +50,7 @@ export function compileRulesets(input: EnforcementInput, mode: CniMode): NodeRul
         ? []
         : networkPods
             .filter((pod) => pod.nodeName === node.name && pod.hostLink !== undefined)
-            .map((pod) => podChains(pod, node, input.policies, { networkPods, namespaceLabels, mode })),
+            .map((pod) => podChains(pod, node, input.policies, context)),
   }));
 }
 
@@ -56,6 +63,8 @@ interface CompileContext {
   readonly networkPods: readonly EnforcedPod[];
   readonly namespaceLabels: (namespace: string) => Labels;
   readonly mode: CniMode;
+  readonly nodes: readonly EnforcedNode[];
+  readonly tiers: OrderedTiers;
 }
 
 function podChains(
@@ -70,6 +79,9 @@ function podChains(
   const egressPolicies = context.mode.kind === 'ingress-only' ? [] : isolating('egress');
   const allowsOf = (direction: Direction, list: readonly NetworkPolicyManifest[]) =>
     list.flatMap((policy) => policyAllows(policy, direction, pod, context));
+  const tierContext = { ...context, passAsAccept: context.mode.kind === 'no-pass' };
+  const clusterIngress = clusterClauses(pod, 'ingress', context.tiers, tierContext);
+  const clusterEgress = clusterClauses(pod, 'egress', context.tiers, tierContext);
   return {
     pod: `${pod.namespace}/${pod.name}`,
     hostLink: pod.hostLink ?? '',
@@ -77,6 +89,8 @@ function podChains(
       ? {}
       : { ingress: [nodeLocal(node), ...allowsOf('ingress', ingressPolicies)] }),
     ...(egressPolicies.length === 0 ? {} : { egress: allowsOf('egress', egressPolicies) }),
+    ...(clusterIngress === undefined ? {} : { clusterIngress }),
+    ...(clusterEgress === undefined ? {} : { clusterEgress }),
   };
 }
 

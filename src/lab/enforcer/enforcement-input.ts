@@ -1,5 +1,6 @@
 /** What the enforcer compiles: the cluster as the data plane realised it, plus raw policies. */
 import type { ContainerPort, Labels, NetworkPolicyManifest } from '../../policy/index.js';
+import type { ClusterPolicyObject } from './cluster-policy-object.js';
 
 export interface EnforcedNamespace {
   readonly name: string;
@@ -23,6 +24,8 @@ export interface EnforcedNode {
   readonly name: string;
   /** Canonical text. */
   readonly address: string;
+  /** The Node object's labels, for cluster policies' `nodes` peers (none: matches only empty selectors). */
+  readonly labels?: Labels;
 }
 
 export interface EnforcementInput {
@@ -30,4 +33,9 @@ export interface EnforcementInput {
   readonly pods: readonly EnforcedPod[];
   readonly nodes: readonly EnforcedNode[];
   readonly policies: readonly NetworkPolicyManifest[];
+  /**
+   * ClusterNetworkPolicy (v1alpha2), AdminNetworkPolicy and BaselineAdminNetworkPolicy
+   * (v1alpha1) objects as the API serves them; other kinds and versions are left out.
+   */
+  readonly clusterPolicies?: readonly ClusterPolicyObject[];
 }

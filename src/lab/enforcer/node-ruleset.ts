@@ -32,13 +32,31 @@ export interface Allow {
   readonly origin: string;
 }
 
+/**
+ * One clause of a cluster policy tier: traffic whose peer and port match gets `verdict`
+ * (`pass` hands it to the NetworkPolicy stage). Clauses keep the order of evaluation.
+ */
+export interface TierClause extends Allow {
+  readonly verdict: 'accept' | 'deny' | 'pass';
+}
+
+/** What the cluster policies selecting a pod say in one direction, tier by tier. */
+export interface ClusterClauses {
+  readonly admin: readonly TierClause[];
+  /** Reached only when no NetworkPolicy isolates the pod in this direction. */
+  readonly baseline: readonly TierClause[];
+}
+
 export interface PodChains {
   /** `namespace/name`, for humans. */
   readonly pod: string;
   readonly hostLink: string;
-  /** Undefined when the pod is not isolated for ingress (everything passes). */
+  /** The NetworkPolicy stage. Undefined when the pod is not isolated for ingress (the next tier decides). */
   readonly ingress?: readonly Allow[];
   readonly egress?: readonly Allow[];
+  /** Cluster policies' clauses; undefined when none applies to the pod in this direction. */
+  readonly clusterIngress?: ClusterClauses;
+  readonly clusterEgress?: ClusterClauses;
 }
 
 export interface NodeRuleset {

@@ -10,11 +10,22 @@
  * A chain lets a packet on when an allow clause matches, else drops it. Packets in the
  * original direction of a tracked flow are checked again, so a policy change also
  * applies to a UDP flow that happens to reuse an old 5-tuple.
- * Traffic between a pod and its own node (input/output hooks) is not filtered: the
- * spec always allows it.
+ * With cluster policies, a direction's chain holds the Admin tier and jumps (`goto`, so
+ * that a `return` goes back to the forward chain) to the NetworkPolicy stage, which
+ * jumps to the Baseline tier when no NetworkPolicy isolates the pod: Pass is that goto.
+ * Traffic between a pod and its own node is not filtered by NetworkPolicies (the spec
+ * always allows it); the cluster tiers filter a pod's egress to it in the input hook.
  */
 import { canonicalAddress, parseAddress, parseBlock, formatBlock } from '../addresses/index.js';
-import type { AddressMatch, Allow, NodeRuleset, PodChains, PortMatch } from './node-ruleset.js';
+import type {
+  AddressMatch,
+  Allow,
+  ClusterClauses,
+  NodeRuleset,
+  PodChains,
+  PortMatch,
+  TierClause,
+} from './node-ruleset.js';
 import { assertNever } from '../../shared/index.js';
 
 export const TABLE = 'npa';
@@ -22,28 +33,45 @@ const HOST_LINK = /^cali[0-9a-f]{11}$/;
 
 export function renderRuleset(ruleset: NodeRuleset): string {
   const reset = `table inet ${TABLE} {}\ndelete table inet ${TABLE}\n`;
-  const filtered = ruleset.pods.filter((pod) => pod.ingress !== undefined || pod.egress !== undefined);
-  if (filtered.length === 0) return reset;
-  const egressMap = filtered.filter((pod) => pod.egress !== undefined).map((pod) => vmapEntry(pod, 'eg'));
-  const ingressMap = filtered.filter((pod) => pod.ingress !== undefined).map((pod) => vmapEntry(pod, 'in'));
-  const chains = filtered.flatMap((pod) => [
-    ...(pod.egress === undefined ? [] : [chain(pod, 'eg', pod.egress)]),
-    ...(pod.ingress === undefined ? [] : [chain(pod, 'in', pod.ingress)]),
-  ]);
-  const forward = [
-    'chain forward {',
-    '  type filter hook forward priority filter; policy accept;',
+  const egress = ruleset.pods.filter((pod) => pod.egress !== undefined || pod.clusterEgress !== undefined);
+  const ingress = ruleset.pods.filter((pod) => pod.ingress !== undefined || pod.clusterIngress !== undefined);
+  // Egress to the pod's own node meets the input hook; only cluster policies filter it.
+  const local = ruleset.pods.filter((pod) => filtersOwnNode(pod));
+  if (egress.length === 0 && ingress.length === 0) return reset;
+  const egressMap = egress.map((pod) => vmapEntry(pod, 'eg'));
+  const ingressMap = ingress.map((pod) => vmapEntry(pod, 'in'));
+  const chains = [
+    ...egress.flatMap((pod) => directionChains(pod, 'eg', pod.egress, pod.clusterEgress)),
+    ...ingress.flatMap((pod) => directionChains(pod, 'in', pod.ingress, pod.clusterIngress)),
+    ...local.flatMap((pod) => ownNodeChain(pod, pod.egress !== undefined, pod.clusterEgress)),
+  ];
+  const hook = (name: string, maps: readonly string[]) => [
+    `chain ${name} {`,
+    `  type filter hook ${name} priority filter; policy accept;`,
     '  ct state related accept',
     '  ct state established ct direction reply accept',
-    ...(egressMap.length === 0 ? [] : [`  iifname vmap { ${egressMap.join(', ')} }`]),
-    ...(ingressMap.length === 0 ? [] : [`  oifname vmap { ${ingressMap.join(', ')} }`]),
+    ...maps,
     '}',
   ];
-  const body = [...forward, ...chains.flat()].map((line) => `  ${line}`).join('\n');
+  const forward = hook('forward', [
+    ...(egressMap.length === 0 ? [] : [`  iifname vmap { ${egressMap.join(', ')} }`]),
+    ...(ingressMap.length === 0 ? [] : [`  oifname vmap { ${ingressMap.join(', ')} }`]),
+  ]);
+  const input =
+    local.length === 0
+      ? []
+      : hook('input', [`  iifname vmap { ${local.map((pod) => vmapEntry(pod, 'egl')).join(', ')} }`]);
+  const body = [...forward, ...input, ...chains.flat()].map((line) => `  ${line}`).join('\n');
   return `${reset}table inet ${TABLE} {\n${body}\n}\n`;
 }
 
-type ChainKind = 'in' | 'eg';
+/**
+ * The chains of one entry: `in`/`eg` (forward hook), `egl` (egress to the pod's own node,
+ * input hook), and the stages a tiered direction goes through: `inp`/`egp` (the
+ * NetworkPolicy stage, where Pass jumps) and `inb`/`egb` (the Baseline tier).
+ */
+type ChainKind = 'in' | 'eg' | 'egl' | 'inp' | 'egp' | 'inb' | 'egb';
+type Verdicts = Readonly<Record<TierClause['verdict'], string>>;
 
 function chainName(pod: PodChains, kind: ChainKind): string {
   if (!HOST_LINK.test(pod.hostLink)) throw new Error(`refusing interface name '${pod.hostLink}'`);
@@ -54,21 +82,83 @@ function vmapEntry(pod: PodChains, kind: ChainKind): string {
   return `"${pod.hostLink}" : jump ${chainName(pod, kind)}`;
 }
 
-function chain(pod: PodChains, kind: ChainKind, allows: readonly Allow[]): string[] {
+/**
+ * One direction of one pod, in the forward hook. Without cluster policies: the
+ * NetworkPolicy allows, then drop. With them: the Admin tier's clauses (Pass and no match
+ * go on to the NetworkPolicy stage); that stage's allows then drop when a NetworkPolicy
+ * isolates the pod, else the Baseline tier; nothing matched there: allowed.
+ */
+function directionChains(
+  pod: PodChains,
+  kind: 'in' | 'eg',
+  allows: readonly Allow[] | undefined,
+  cluster: ClusterClauses | undefined,
+): string[][] {
   // Egress returns to the forward chain so the destination's ingress chain still runs.
-  const verdict = kind === 'eg' ? 'return' : 'accept';
-  const rules = [...new Set(allows.flatMap((allow) => clauseRules(allow, kind, verdict)))];
+  const allowed = kind === 'eg' ? 'return' : 'accept';
+  const field = kind === 'in' ? 'saddr' : 'daddr';
+  const npRules = (allows ?? []).flatMap((allow) => clauseRules(allow, field, allowed));
+  if (cluster === undefined) return [chain(pod, kind, [...npRules, 'drop'])];
+  const np: ChainKind = kind === 'in' ? 'inp' : 'egp';
+  const baseline: ChainKind = kind === 'in' ? 'inb' : 'egb';
+  const hasBaseline = allows === undefined && cluster.baseline.length > 0;
+  const afterAdmin = `goto ${chainName(pod, np)}`;
+  const afterNp = allows !== undefined ? 'drop' : hasBaseline ? `goto ${chainName(pod, baseline)}` : allowed;
+  return [
+    chain(pod, kind, [
+      ...tierRules(cluster.admin, field, { accept: allowed, deny: 'drop', pass: afterAdmin }),
+      afterAdmin,
+    ]),
+    chain(pod, np, [...npRules, afterNp]),
+    ...(hasBaseline
+      ? [
+          chain(pod, baseline, [
+            ...tierRules(cluster.baseline, field, { accept: allowed, deny: 'drop', pass: allowed }),
+            allowed,
+          ]),
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Egress to the pod's own node (and the host-network pods on it), in the input hook. The
+ * NetworkPolicy stage always allows it ("traffic to and from the node where a Pod is
+ * running is always allowed"), so only the cluster tiers can drop it.
+ */
+function ownNodeChain(pod: PodChains, isolated: boolean, cluster: ClusterClauses | undefined): string[][] {
+  if (cluster === undefined || !filtersOwnNode(pod)) return [];
+  const onward = !isolated && cluster.baseline.length > 0 ? `goto ${chainName(pod, 'egb')}` : 'return';
+  return [
+    chain(pod, 'egl', [
+      ...tierRules(cluster.admin, 'daddr', { accept: 'return', deny: 'drop', pass: onward }),
+      onward,
+    ]),
+  ];
+}
+
+/** An Admin clause, or Baseline ones for a pod whose egress no NetworkPolicy isolates. */
+function filtersOwnNode(pod: PodChains): boolean {
+  const cluster = pod.clusterEgress;
+  if (cluster === undefined) return false;
+  return cluster.admin.length > 0 || (pod.egress === undefined && cluster.baseline.length > 0);
+}
+
+function tierRules(clauses: readonly TierClause[], field: 'saddr' | 'daddr', verdicts: Verdicts): string[] {
+  return clauses.flatMap((clause) => clauseRules(clause, field, verdicts[clause.verdict]));
+}
+
+/** A chain of rules, each written once (a repeated rule could never match). */
+function chain(pod: PodChains, kind: ChainKind, rules: readonly string[]): string[] {
   return [
     `chain ${chainName(pod, kind)} {`,
     `  comment ${quote(pod.pod)}`,
-    ...rules.map((r) => `  ${r}`),
-    '  drop',
+    ...[...new Set(rules)].map((r) => `  ${r}`),
     '}',
   ];
 }
 
-function clauseRules(allow: Allow, kind: ChainKind, verdict: string): string[] {
-  const field = kind === 'in' ? 'saddr' : 'daddr';
+function clauseRules(allow: Allow, field: 'saddr' | 'daddr', verdict: string): string[] {
   const port = portText(allow.port);
   return addressTexts(allow.peer, field).map((address) =>
     [address, port, verdict, `comment ${quote(allow.origin)}`].filter((part) => part !== '').join(' '),

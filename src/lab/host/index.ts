@@ -12,6 +12,7 @@ export {
   inNetns,
   ipBatch,
   listNetns,
+  netnsPath,
   netnsPids,
   setSysctls,
 } from './netns.js';

@@ -15,6 +15,11 @@ export function checkNetns(name: string): string {
   return name;
 }
 
+/** The file of a named namespace, as `ip netns` keeps it: what `nsenter --net=` and the agent enter. */
+export function netnsPath(name: string): string {
+  return `/run/netns/${checkNetns(name)}`;
+}
+
 export async function listNetns(): Promise<string[]> {
   const out = (await runCommand('ip', ['-j', 'netns', 'list'])).trim();
   if (out === '') return [];

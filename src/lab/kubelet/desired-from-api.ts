@@ -1,13 +1,15 @@
 /**
- * From API objects to the data plane's desired state: the lab's nodes, every namespace
- * with its labels, the pods bound to lab nodes that should run (not terminating, not
- * finished), and the NetworkPolicies as stored. Pure, so the sync loop's decisions can
- * be read and tested apart from the API.
+ * From API objects to the data plane's desired state: the lab's nodes with their Node
+ * objects' labels, every namespace with its labels, the pods bound to lab nodes that
+ * should run (not terminating, not finished), and the NetworkPolicies and cluster
+ * policies as stored. Pure, so the sync loop's decisions can be read and tested apart
+ * from the API.
  */
-import type { V1Namespace, V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
+import type { V1Namespace, V1NetworkPolicy, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ContainerPort, NetworkPolicyManifest, Protocol } from '../../policy/index.js';
+import type { ClusterPolicyObject } from '../enforcer/index.js';
 import { toWireObject } from '../../cluster/index.js';
-import { runsDnsServer } from './images.js';
+import { runsDnsServer, runsSilentUdp } from './images.js';
 import type { DesiredExternalHost, DesiredPod, DesiredState } from './pod-network.js';
 
 export interface ApiSnapshot {
@@ -16,12 +18,22 @@ export interface ApiSnapshot {
   readonly pods: readonly V1Pod[];
   readonly policies: readonly V1NetworkPolicy[];
   readonly externalHosts: readonly DesiredExternalHost[];
+  /** The Node objects (for their labels); a lab node not yet registered has none. */
+  readonly nodeObjects?: readonly V1Node[];
+  /** policy.networking.k8s.io objects, plain JSON as listed and watched. */
+  readonly clusterPolicies?: readonly ClusterPolicyObject[];
 }
 
 export function desiredState(snapshot: ApiSnapshot): DesiredState {
   const nodes = new Set(snapshot.nodeNames);
+  const nodeLabels = new Map(
+    (snapshot.nodeObjects ?? []).map((node) => [node.metadata?.name ?? '', node.metadata?.labels ?? {}]),
+  );
   return {
-    nodes: snapshot.nodeNames.map((name) => ({ name })),
+    nodes: snapshot.nodeNames.map((name) => {
+      const labels = nodeLabels.get(name);
+      return labels === undefined ? { name } : { name, labels };
+    }),
     namespaces: snapshot.namespaces.flatMap((namespace) =>
       namespace.metadata?.name === undefined
         ? []
@@ -30,6 +42,7 @@ export function desiredState(snapshot: ApiSnapshot): DesiredState {
     pods: snapshot.pods.filter((pod) => isOnNode(pod, nodes) && shouldRun(pod)).map(desiredPod),
     externalHosts: snapshot.externalHosts,
     policies: snapshot.policies.map(policyManifest),
+    clusterPolicies: snapshot.clusterPolicies ?? [],
   };
 }
 
@@ -55,6 +68,7 @@ function desiredPod(pod: V1Pod): DesiredPod {
     hostNetwork: pod.spec?.hostNetwork === true,
     ports: containerPorts(pod),
     ...(runsDnsServer(pod.spec?.containers ?? []) ? { dnsServer: true } : {}),
+    ...(runsSilentUdp(pod.spec?.containers ?? []) ? { silentUdp: true } : {}),
   };
 }
 

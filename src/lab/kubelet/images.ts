@@ -5,7 +5,9 @@
  * names, as a kind node holds what `kind load docker-image` gave it. An own image under
  * any other reference is not there and cannot be pulled (pod-status.ts says so as a
  * kubelet would). A DNS server image (CoreDNS, kube-dns) runs a real DNS server,
- * dnsmasq (src/lab/dns-server), on port 53. Every other image runs as the lab's responder.
+ * dnsmasq (src/lab/dns-server), on port 53. An image whose name holds `silent-udp` runs the
+ * responder with its UDP ports silent (bound, never answering), as most real UDP services
+ * are to a probe. Every other image runs as the lab's responder.
  */
 
 /** What the lab loaded: the payload's two files and the references they are known by. */
@@ -32,6 +34,19 @@ export function isDnsServerImage(image: string | undefined): boolean {
 /** Whether any of the pod's containers is a DNS server. */
 export function runsDnsServer(containers: readonly { image?: string }[]): boolean {
   return containers.some((container) => isDnsServerImage(container.image));
+}
+
+/** `…/silent-udp:TAG`, `silent-udp-server`: any registry, path or tag, the last path segment naming it. */
+const SILENT_UDP_IMAGE = /(^|\/)[^/:@]*silent-udp[^/:@]*(:[^/]*|@[^/]*)?$/;
+
+/** An image whose UDP ports the lab binds and never answers on. */
+export function isSilentUdpImage(image: string | undefined): boolean {
+  return image !== undefined && SILENT_UDP_IMAGE.test(image);
+}
+
+/** Whether any of the pod's containers keeps its UDP ports silent. */
+export function runsSilentUdp(containers: readonly { image?: string }[]): boolean {
+  return containers.some((container) => isSilentUdpImage(container.image));
 }
 
 /** An own image the lab does not hold; other images are never missing. */

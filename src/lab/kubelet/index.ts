@@ -27,14 +27,16 @@ export {
   statusIsCurrent,
 } from './pod-status.js';
 export type { ImagePullReason, PodRun, PullFailure } from './pod-status.js';
-// The images it holds: the agent payload, under its references; and which images are DNS servers.
+// The images it holds: the agent payload, under its references; which images are DNS servers or silent on UDP.
 export {
   isDnsServerImage,
   isMissingImage,
   isOwnImage,
+  isSilentUdpImage,
   missingImages,
   normalizeImage,
   runsDnsServer,
+  runsSilentUdp,
 } from './images.js';
 export type { LoadedPayload, MissingImage } from './images.js';
 export { awaitsBinding, requestedNode } from './pod-binder.js';

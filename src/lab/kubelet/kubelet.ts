@@ -2,12 +2,15 @@
  * The emulated kubelet for every lab node, in one process: it serves exec on one local
  * port, registers the nodes and keeps their leases, binds pods when there is no
  * scheduler, and keeps the data plane in step with the API: a pass runs after any
- * change to pods, namespaces or NetworkPolicies (coalesced) and every 10 s regardless.
+ * change to pods, namespaces, nodes, NetworkPolicies or cluster policies (coalesced) and
+ * every 10 s regardless.
  */
 import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
-import type { KubeConfig, V1Namespace, V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1Namespace, V1NetworkPolicy, V1Node, V1Pod } from '@kubernetes/client-node';
 import { serverVersion, startInformer } from '../control-plane/index.js';
 import type { CertificateFiles, RunningInformer } from '../control-plane/index.js';
+import { watchClusterPolicies } from './cluster-policy-informers.js';
+import type { ClusterPolicyInformers } from './cluster-policy-informers.js';
 import { desiredState } from './desired-from-api.js';
 import { execResolution } from './exec-target.js';
 import type { LoadedPayload } from './images.js';
@@ -60,6 +63,8 @@ export async function startLabKubelet(options: LabKubeletOptions): Promise<LabKu
   let pods: RunningInformer<V1Pod> | undefined;
   let namespaces: RunningInformer<V1Namespace> | undefined;
   let policies: RunningInformer<V1NetworkPolicy> | undefined;
+  let nodes: RunningInformer<V1Node> | undefined;
+  let clusterPolicies: ClusterPolicyInformers | undefined;
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -91,6 +96,8 @@ export async function startLabKubelet(options: LabKubeletOptions): Promise<LabKu
         pods: podList,
         policies: policies?.cache.list() ?? [],
         externalHosts,
+        nodeObjects: nodes?.cache.list() ?? [],
+        clusterPolicies: clusterPolicies?.list() ?? [],
       });
       await podSync.run(desired, podList);
       if (binder !== undefined)
@@ -129,6 +136,10 @@ export async function startLabKubelet(options: LabKubeletOptions): Promise<LabKu
       handlers,
     );
     cleanups.push(() => policies?.stop());
+    nodes = await startInformer(kubeConfig, '/api/v1/nodes', () => core.listNode(), handlers);
+    cleanups.push(() => nodes?.stop());
+    clusterPolicies = await watchClusterPolicies(kubeConfig, handlers, log);
+    cleanups.push(() => clusterPolicies?.stop());
     pods = await startInformer(kubeConfig, '/api/v1/pods', () => core.listPodForAllNamespaces(), handlers);
     cleanups.push(() => pods?.stop());
     const resync = setInterval(requestSync, RESYNC_MS);

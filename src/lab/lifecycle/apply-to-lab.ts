@@ -3,14 +3,16 @@
  * outside hosts to the supervisor (the data plane), everything else to the API server,
  * then wait, bounded, for the pods.
  */
+import { applyObjects, waitForPods } from '../../cluster/index.js';
 import { labKubeConfig } from '../control-plane/index.js';
 import { askSupervisor } from '../supervisor/index.js';
 import type { LabPaths } from '../names/index.js';
-import { applyObjects } from './apply-objects.js';
 import { badManifests, unavailable } from './failure.js';
 import type { LabFailure, Progress } from './failure.js';
 import type { LabManifests } from './read-manifests.js';
-import { waitForPods } from './wait-for-pods.js';
+
+/** The field manager of what `lab up -f` and `lab apply -f` apply. */
+export const LAB_FIELD_MANAGER = 'netpol-assert-lab';
 
 export interface Applied {
   readonly ok: true;
@@ -39,7 +41,7 @@ export async function applyToLab(
     if (!answer.ok) return unavailable(`the lab could not make the outside hosts: ${answer.error}`);
   }
   const kubeConfig = labKubeConfig(paths.kubeconfig);
-  const outcome = await applyObjects(kubeConfig, manifests.apiObjects);
+  const outcome = await applyObjects(kubeConfig, manifests.apiObjects, LAB_FIELD_MANAGER);
   if (!outcome.ok) return badManifests(outcome.problems);
   if (outcome.applied.length > 0) progress(`applied ${outcome.applied.length} objects; waiting for pods`);
   const started = Date.now();

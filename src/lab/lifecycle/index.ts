@@ -18,5 +18,5 @@ export {
   readLabManifests,
 } from './read-manifests.js';
 export type { LabManifests } from './read-manifests.js';
-export { applyObjects, LAB_FIELD_MANAGER } from './apply-objects.js';
-export type { AppliedObject, ApplyOutcome } from './apply-objects.js';
+export { LAB_FIELD_MANAGER } from './apply-to-lab.js';
+export type { AppliedObject, ApplyOutcome } from '../../cluster/index.js';

@@ -32,18 +32,24 @@ export function listenSpec(port: ListenPort): string {
   return `${port.protocol.toLowerCase()}:${port.port}`;
 }
 
+export interface ResponderOptions {
+  /** Bind the UDP ports and drop what arrives, as a UDP service that never answers a probe. */
+  readonly silentUdp?: boolean;
+  readonly readyTimeoutMs?: number;
+}
+
 export async function startResponder(
   binary: string,
   netns: string,
   ports: readonly ListenPort[],
   cgroupLeaves: readonly string[] = [],
-  readyTimeoutMs = 10_000,
+  { silentUdp = false, readyTimeoutMs = 10_000 }: ResponderOptions = {},
 ): Promise<RunningResponder> {
   const specs = [...new Set(ports.map(listenSpec))];
   const running = await startNetnsProcess({
     netns,
     binary,
-    args: ['--serve', ...specs],
+    args: [...(silentUdp ? ['--silent-udp'] : []), '--serve', ...specs],
     stdout: 'pipe',
     cgroupLeaves,
     ready: async (subprocess) => {

@@ -2,9 +2,10 @@
  * netpol-assert lab responder: one small process per pod (or outside host), started
  * inside its network namespace.
  *
- *   responder --serve SPEC...        SPEC = tcp:PORT | udp:PORT | sctp:PORT
+ *   responder [--silent-udp] --serve SPEC...        SPEC = tcp:PORT | udp:PORT | sctp:PORT
  *       TCP/SCTP: accept, send a short banner, close.  UDP: echo each datagram to its
- *       sender, from the address it was sent to.  Prints one line
+ *       sender, from the address it was sent to; with --silent-udp, read and drop it (a
+ *       bound port that never answers, as most UDP services to a probe).  Prints one line
  *       "ready [skipped SPEC...]" on stdout once every socket is bound (SPECs whose
  *       protocol the kernel lacks are skipped), then detaches stdio from the caller.
  *
@@ -178,6 +179,15 @@ static void echo_datagrams(int fd, int family) {
   }
 }
 
+/* Reads and drops pending datagrams: the port stays bound (no ICMP port-unreachable) and silent. */
+static void drop_datagrams(int fd) {
+  static char buf[65536];
+  while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) >= 0) {
+  }
+}
+
+static int silent_udp = 0;
+
 static void detach_stdio(void) {
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (devnull < 0) return;
@@ -234,19 +244,25 @@ static int serve(int argc, char **argv) {
     if (n < 0 && errno != EINTR) return 1;
     for (int i = 0; i < listener_count && n > 0; i++) {
       if (!(fds[i].revents & POLLIN)) continue;
-      if (listeners[i].proto == P_UDP) echo_datagrams(listeners[i].fd, listeners[i].family);
+      if (listeners[i].proto == P_UDP && silent_udp) drop_datagrams(listeners[i].fd);
+      else if (listeners[i].proto == P_UDP) echo_datagrams(listeners[i].fd, listeners[i].family);
       else accept_and_close(listeners[i].fd);
     }
   }
 }
 
 static int usage(void) {
-  fputs("usage: responder --serve SPEC...   (SPEC = tcp:PORT | udp:PORT | sctp:PORT)\n", stderr);
+  fputs("usage: responder [--silent-udp] --serve SPEC...   (SPEC = tcp:PORT | udp:PORT | sctp:PORT)\n", stderr);
   return 2;
 }
 
 int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
+  if (argc >= 2 && strcmp(argv[1], "--silent-udp") == 0) {
+    silent_udp = 1;
+    argc--;
+    argv++;
+  }
   if (argc >= 2 && strcmp(argv[1], "--serve") == 0) return serve(argc - 2, argv + 2);
   return usage();
 }

@@ -3,7 +3,9 @@
  * kube-controller-manager and kube-scheduler built from Debian bookworm's own `kubernetes`
  * source package (1.20.2). It carries its vendor tree, so the build needs no network
  * beyond apt. About 5 minutes on 2 cores; the unpacked source and the build stay in
- * `<cache>/k8s-1.20.2/build` for a later run.
+ * `<cache>/k8s-1.20.2/build` for a later run. Its vendored reflect2 is patched for the Go
+ * that builds it (reflect2-go118-patch.ts); `<bin>/.debian-build` records the recipe, so
+ * a cache built before a patch was added is built again.
  */
 import {
   chmod,
@@ -21,6 +23,7 @@ import {
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runCommand } from '../host/index.js';
+import { patchReflect2ForGo118 } from './reflect2-go118-patch.js';
 import type { AptSession } from './system-packages.js';
 
 export interface DebianBuildOptions {
@@ -33,6 +36,15 @@ export interface DebianBuildOptions {
 }
 
 const BUILD_PACKAGES = ['dpkg-dev', 'make', 'golang-go', 'rsync', 'jq'];
+/** What the build does beyond Debian's source; a cache recording another recipe is rebuilt. */
+const BUILD_RECIPE = 'debian-source+reflect2-go118';
+const RECIPE_FILE = '.debian-build';
+
+/** Whether the binaries in `binDir` were built by this recipe. */
+export async function isCurrentDebianBuild(binDir: string): Promise<boolean> {
+  const recorded = await readFile(join(binDir, RECIPE_FILE), 'utf8').catch(() => '');
+  return recorded.trim() === BUILD_RECIPE;
+}
 const DEB_SRC_FILE = '/etc/apt/sources.list.d/netpol-assert-src.sources';
 const DEB_SRC = `Types: deb-src
 URIs: http://deb.debian.org/debian
@@ -60,6 +72,7 @@ export async function buildDebianKubernetes(options: DebianBuildOptions): Promis
     if (source === undefined) throw new Error(`apt-get source kubernetes unpacked nothing into ${buildDir}`);
   }
   await installBuildPackages(options);
+  if (await patchReflect2ForGo118(source)) progress('patched the vendored reflect2 for Go 1.18 and later');
   await make(source, options);
   await mkdir(options.binDir, { recursive: true });
   for (const name of options.names) {
@@ -68,6 +81,7 @@ export async function buildDebianKubernetes(options: DebianBuildOptions): Promis
       throw new Error(`the build produced no ${name} under ${join(source, '_output')}`);
     await copyAtomically(built, join(options.binDir, name));
   }
+  await writeAtomically(join(options.binDir, RECIPE_FILE), `${BUILD_RECIPE}\n`);
 }
 
 async function installBuildPackages(options: DebianBuildOptions): Promise<void> {

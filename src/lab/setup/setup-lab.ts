@@ -16,7 +16,7 @@ import {
   RELEASE_KUBERNETES_VERSION,
 } from '../control-plane/index.js';
 import { isExecutable } from '../host/index.js';
-import { buildDebianKubernetes } from './debian-source-build.js';
+import { buildDebianKubernetes, isCurrentDebianBuild } from './debian-source-build.js';
 import { downloadReleaseBinaries, releaseArch } from './download-release-binaries.js';
 import { AptSession, LAB_PACKAGES } from './system-packages.js';
 
@@ -115,10 +115,12 @@ async function installDebianBuild(apt: AptSession, options: SetupLabOptions): Pr
   const version = DEBIAN_KUBERNETES_VERSION;
   const binDir = binaryCacheDir(options.env, version);
   const step = `3/4 Kubernetes ${version}, built from Debian's source package`;
-  if (await isCompleteBinaryCache(binDir)) {
+  const complete = await isCompleteBinaryCache(binDir);
+  if (complete && (await isCurrentDebianBuild(binDir))) {
     options.say(`${step}: cached in ${binDir}`);
   } else {
-    options.say(`${step}: building into ${binDir} (about 5 minutes on 2 cores)`);
+    const why = complete ? ', again: the cached build predates the reflect2 patch' : '';
+    options.say(`${step}: building into ${binDir}${why} (about 5 minutes on 2 cores)`);
     await buildDebianKubernetes({
       binDir,
       buildDir: join(cacheRoot(options.env), `k8s-${version}`, 'build'),

@@ -10,5 +10,7 @@ export type { SupervisorConfig } from './supervisor-config.js';
 // Talking to it, and finding the lab's processes.
 export { askSupervisor } from './control-socket.js';
 export type { SupervisorAnswer, SupervisorRequest } from './control-socket.js';
+export { labOutsideHosts } from './outside-hosts.js';
+export type { LabOutsideHost } from './outside-hosts.js';
 export { isRunning, processesMentioning, processStartTime, terminateProcesses } from './process-table.js';
 export type { RecordedProcess } from './process-table.js';

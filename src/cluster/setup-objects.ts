@@ -1,0 +1,281 @@
+/**
+ * A suite's `setup:` manifests in a live cluster, around a run: applied server-side, their
+ * workloads and Pods waited for, and removed after the run. Every object the run creates
+ * carries the run label (as its probe pods do), so `netpol-assert clean` finds what a
+ * killed run left. An object that was there before the run is applied too, so the cluster
+ * holds what the suite needs, but it is not the run's: it is neither labelled nor removed.
+ */
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ManifestObject } from '../manifests/index.js';
+import { MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL, RunInterrupted } from '../probe/index.js';
+import { formatProblem } from '../shared/index.js';
+import { applyObjects } from './apply-objects.js';
+import type { AppliedObject } from './apply-objects.js';
+import { ClusterUnavailableError } from './kube-cluster.js';
+import { waitForPods } from './wait-for-pods.js';
+
+export interface SetupOptions {
+  readonly readyTimeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface SetupApplied {
+  /** Made by this run, labelled with it; removed by `remove`. */
+  readonly created: readonly AppliedObject[];
+  /** There before the run: applied, left in place. */
+  readonly kept: readonly AppliedObject[];
+  readonly readyAfterMs: number;
+}
+
+/**
+ * What `clean` looks for, beside the probe pods and namespaces: the kinds setup manifests
+ * hold. An object of another kind that a killed run left goes with its namespace, when
+ * the run made that namespace.
+ */
+export const SETUP_LEFTOVER_KINDS: readonly { readonly apiVersion: string; readonly kind: string }[] = [
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+  { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+  { apiVersion: 'batch/v1', kind: 'Job' },
+  { apiVersion: 'batch/v1', kind: 'CronJob' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Secret' },
+  { apiVersion: 'v1', kind: 'ServiceAccount' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+];
+
+const POLL_MS = 500;
+
+/** The setup objects of one run: applied once, removed once (what was applied of them, also after a failure). */
+export class SetupObjects {
+  private readonly client: KubernetesObjectApi;
+  private readonly made: AppliedObject[] = [];
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    readonly runId: string,
+  ) {
+    this.client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  }
+
+  /** What this run made so far: what `remove` deletes. */
+  get created(): readonly AppliedObject[] {
+    return this.made;
+  }
+
+  /**
+   * Applies the objects (what is new first, labelled with the run), then waits until
+   * their workloads and Pods are Ready. Throws ClusterUnavailableError when the cluster
+   * refuses one or they are not Ready in time, RunInterrupted on the signal; what was
+   * made by then is in `created` either way.
+   */
+  async apply(objects: readonly ManifestObject[], options: SetupOptions): Promise<SetupApplied> {
+    const started = Date.now();
+    await this.waitWhileTerminating(namespacesOf(objects), options);
+    const fresh: ManifestObject[] = [];
+    const present: ManifestObject[] = [];
+    for (const manifest of objects) ((await this.isOurs(manifest)) ? fresh : present).push(manifest);
+    checkAborted(options.signal);
+    const made = await applyObjects(
+      this.kubeConfig,
+      fresh.map((manifest) => this.labelled(manifest)),
+    );
+    this.made.push(...made.applied);
+    const updated = made.ok ? await applyObjects(this.kubeConfig, present) : made;
+    if (!updated.ok)
+      throw new ClusterUnavailableError(
+        `the cluster refused the suites' setup objects:\n${updated.problems.map(formatProblem).join('\n')}`,
+      );
+    const kept = updated === made ? [] : updated.applied;
+    checkAborted(options.signal);
+    const remaining = Math.max(0, options.readyTimeoutMs - (Date.now() - started));
+    const waited = await waitForPods(this.kubeConfig, [...this.made, ...kept], remaining, {
+      scope: 'applied',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    checkAborted(options.signal);
+    if (!waited.ok)
+      throw new ClusterUnavailableError(
+        `the suites' setup not Ready after ${Math.round(options.readyTimeoutMs / 1000)}s:\n  ${waited.waiting.join('\n  ')}`,
+      );
+    return { created: [...this.made], kept, readyAfterMs: Date.now() - started };
+  }
+
+  /**
+   * Deletes what this run made, namespaced objects first, then namespaces; one already
+   * gone is fine. The deletions are started, not waited for: a namespace terminates for a
+   * while, and the next run's `apply` waits for it.
+   */
+  async remove(): Promise<void> {
+    const objects = [
+      ...this.made.filter((object) => object.kind !== 'Namespace'),
+      ...this.made.filter((object) => object.kind === 'Namespace'),
+    ];
+    const failures: string[] = [];
+    for (const object of objects) {
+      await this.client
+        .delete(specOf(object), undefined, undefined, 0, undefined, 'Background')
+        .catch((error: unknown) => {
+          if (statusOf(error) !== 404) failures.push(`${describe(object)}: ${messageOf(error)}`);
+        });
+    }
+    this.made.length = 0;
+    if (failures.length > 0)
+      throw new ClusterUnavailableError(`could not remove the setup objects: ${failures.join('; ')}`);
+  }
+
+  /** Missing, or left by an earlier run that was killed (it carries a run label): this run's to make and remove. */
+  private async isOurs(manifest: ManifestObject): Promise<boolean> {
+    try {
+      const found = await this.client.read(specOf(identityOf(manifest)));
+      return found.metadata?.labels?.[RUN_LABEL] !== undefined;
+    } catch (error) {
+      if (statusOf(error) === 404) return true;
+      // A kind the cluster does not serve: applying it says so, at its file and line.
+      if (error instanceof Error && /Unrecognized API version and kind/.test(error.message)) return true;
+      throw new ClusterUnavailableError(
+        `could not read ${describe(identityOf(manifest))}: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  private labelled(manifest: ManifestObject): ManifestObject {
+    const metadata = (manifest.object.metadata ?? {}) as Record<string, unknown>;
+    const labels = {
+      ...(metadata.labels as Record<string, string> | undefined),
+      [RUN_LABEL]: this.runId,
+      [MANAGED_BY_LABEL]: MANAGED_BY,
+    };
+    return { ...manifest, object: { ...manifest.object, metadata: { ...metadata, labels } } };
+  }
+
+  /** A namespace a removed run left terminating refuses new objects until it is gone. */
+  private async waitWhileTerminating(names: readonly string[], options: SetupOptions): Promise<void> {
+    const deadline = Date.now() + options.readyTimeoutMs;
+    for (;;) {
+      const leaving = await this.terminating(names);
+      if (leaving.length === 0) return;
+      checkAborted(options.signal);
+      if (Date.now() > deadline)
+        throw new ClusterUnavailableError(
+          `namespace ${leaving.join(', ')} still being deleted after ${Math.round(options.readyTimeoutMs / 1000)}s`,
+        );
+      await sleep(POLL_MS);
+    }
+  }
+
+  private async terminating(names: readonly string[]): Promise<string[]> {
+    const states = await Promise.all(
+      names.map((name) =>
+        this.client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).then(
+          (namespace) => namespace.metadata?.deletionTimestamp !== undefined,
+          (error: unknown) =>
+            statusOf(error) === 404
+              ? false
+              : Promise.reject(
+                  new ClusterUnavailableError(`could not read namespace ${name}: ${messageOf(error)}`),
+                ),
+        ),
+      ),
+    );
+    return names.filter((_, index) => states[index]);
+  }
+}
+
+/**
+ * `clean`: the setup objects every run (or the one named) left, by their run label, of
+ * the kinds setup manifests hold; a kind the cluster does not serve is passed over.
+ * Returns what was deleted, as `Kind namespace/name`.
+ */
+export async function removeSetupLeftovers(kubeConfig: KubeConfig, runId?: string): Promise<string[]> {
+  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const selector = runId === undefined ? RUN_LABEL : `${RUN_LABEL}=${runId}`;
+  const removed: string[] = [];
+  for (const { apiVersion, kind } of SETUP_LEFTOVER_KINDS) {
+    const list = await client
+      .list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, selector)
+      .catch((error: unknown) => {
+        if (statusOf(error) === 404) return { items: [] as KubernetesObject[] };
+        throw new ClusterUnavailableError(`could not list ${kind}s: ${messageOf(error)}`, { cause: error });
+      });
+    for (const item of list.items) {
+      const object: AppliedObject = {
+        apiVersion,
+        kind,
+        name: item.metadata?.name ?? '',
+        ...(item.metadata?.namespace === undefined ? {} : { namespace: item.metadata.namespace }),
+      };
+      await client
+        .delete(specOf(object), undefined, undefined, 0, undefined, 'Background')
+        .catch((error: unknown) => {
+          if (statusOf(error) !== 404)
+            throw new ClusterUnavailableError(`could not delete ${describe(object)}: ${messageOf(error)}`);
+        });
+      removed.push(describe(object));
+    }
+  }
+  return removed;
+}
+
+/** The namespaces the objects are or live in; one left out means the client's default. */
+function namespacesOf(objects: readonly ManifestObject[]): string[] {
+  const names = objects.map((manifest) => {
+    const metadata = (manifest.object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+    if (manifest.object.kind === 'Namespace') return String(metadata.name);
+    return typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+  });
+  return [...new Set(names.filter((name) => name !== undefined))];
+}
+
+function identityOf(manifest: ManifestObject): AppliedObject {
+  const metadata = (manifest.object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  return {
+    apiVersion: String(manifest.object.apiVersion),
+    kind: String(manifest.object.kind),
+    name: String(metadata.name),
+    ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
+  };
+}
+
+/** What the client needs to find one object: its version, kind, name and namespace. */
+interface ObjectHeader extends KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { name: string; namespace?: string };
+}
+
+function specOf(object: AppliedObject): ObjectHeader {
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    metadata: {
+      name: object.name,
+      ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+    },
+  };
+}
+
+function describe(object: AppliedObject): string {
+  return `${object.kind} ${object.namespace === undefined ? '' : `${object.namespace}/`}${object.name}`;
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new RunInterrupted('interrupted');
+}
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number'
+    ? error.code
+    : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
