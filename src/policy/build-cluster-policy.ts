@@ -396,6 +396,7 @@ function readEgressPeer(
     case 'networks': {
       const cidrs = readList(value.networks, fieldPath, 1, 25, report);
       cidrs.forEach((cidr, i) => checkCidr(cidr, [...fieldPath, i], report));
+      checkUnique(cidrs, fieldPath, report);
       return {
         peer: { kind: 'networks', cidrs: cidrs.filter((c): c is string => typeof c === 'string') },
         field,
@@ -415,6 +416,7 @@ function readEgressPeer(
             `${JSON.stringify(name)} is not a domain name (a "*." prefix is the only wildcard)`,
           );
       });
+      checkUnique(names, fieldPath, report);
       return {
         peer: { kind: 'domainNames', names: names.filter((n): n is string => typeof n === 'string') },
         field,
@@ -425,6 +427,14 @@ function readEgressPeer(
       return peer && { peer, field };
     }
   }
+}
+
+/** `+listType=set` (networks, domainNames): the API server refuses an item listed twice. */
+function checkUnique(items: readonly unknown[], path: PolicyPath, report: Report): void {
+  items.forEach((item, i) => {
+    if (items.indexOf(item) < i)
+      report('BAD_VALUE', [...path, i], `${JSON.stringify(item)} is listed twice (the list is a set)`);
+  });
 }
 
 /** CIDR: MaxLength=43 and `isCIDR(self)`. */

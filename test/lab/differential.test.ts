@@ -22,8 +22,20 @@
  *   timeout/unreachable  -> denied
  *   refused, error       -> the test itself is wrong (nothing listened): fails loudly
  *
- * NETPOL_ASSERT_SEEDS=7,8 runs other seeds. Needs root, iproute2, nftables, cc, etcd and
- * kube-apiserver.
+ * With cluster policies (policy.networking.k8s.io): further seeds add random
+ * ClusterNetworkPolicies (v1alpha2, both tiers), AdminNetworkPolicies and the
+ * BaselineAdminNetworkPolicy (v1alpha1) to the random NetworkPolicies
+ * (random-cluster-policies.ts), on labelled nodes with host-network pods (which `nodes`
+ * and `networks` peers match and no subject selects). The server, which serves the lab's
+ * CRDs, stores each cluster policy first too, and the same three rounds of forms apply
+ * (v1alpha1 `protocol` is defaulted to TCP where the drawn object leaves it out). Over the
+ * default seeds at least 2,000 probes run, with 0 disagreements, and every tier path
+ * (Admin Accept/Deny, Pass to the NetworkPolicy tier and to the Baseline tier, Baseline
+ * Accept/Deny/Pass) decides some of them.
+ *
+ * NETPOL_ASSERT_SEEDS=7,8 runs other seeds, NETPOL_ASSERT_CLUSTER_SEEDS=21,22 other seeds
+ * with cluster policies (an empty list runs none). Needs root, iproute2, nftables, cc,
+ * etcd and kube-apiserver.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +45,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   findLabBinaries,
+  installClusterPolicyCrds,
   LAB_SERVICE_CLUSTER_IP_RANGE,
   LabBinariesMissingError,
   labKubeConfig,
@@ -41,19 +54,42 @@ import {
   startControlPlane,
 } from '../../src/lab/control-plane/index.js';
 import type { ControlPlane, KubernetesVersion } from '../../src/lab/control-plane/index.js';
-import type { DataPlaneStatus, DesiredState } from '../../src/lab/data-plane/index.js';
+import type { DataPlaneStatus, DesiredNode, DesiredState } from '../../src/lab/data-plane/index.js';
 import { DataPlane } from '../../src/lab/data-plane/index.js';
 import { isolates } from '../../src/lab/enforcer/index.js';
-import { buildPolicy, PolicyEngine, policyTypes } from '../../src/policy/index.js';
-import type { ClusterState, NetworkPolicy, Pod, Protocol, TrafficEndpoint } from '../../src/policy/index.js';
+import type { ClusterPolicyObject } from '../../src/lab/enforcer/index.js';
+import { buildClusterPolicy, buildPolicy, PolicyEngine, policyTypes } from '../../src/policy/index.js';
+import type {
+  ClusterPolicy,
+  ClusterState,
+  DirectionVerdict,
+  NetworkPolicy,
+  Pod,
+  PolicyVerdict,
+  Protocol,
+  TrafficEndpoint,
+} from '../../src/policy/index.js';
 import type { LabelSelectorManifest, NetworkPolicyManifest } from '../../src/policy/manifest.js';
 import { labSkipReason, probeFrom } from './lab-support.js';
 import type { Probe, ProbeOutcome } from './lab-support.js';
 import type { RandomCluster } from './random-cluster.js';
 import { randomCluster, randomPolicies, Rng } from './random-cluster.js';
+import type { ClusterPolicyForm } from './random-cluster-policies.js';
+import {
+  CLUSTER_POLICY_FORMS,
+  clusterPolicyFormsOf,
+  clusterPolicyPath,
+  randomClusterPolicies,
+  randomNodes,
+  withHostNetworkPods,
+} from './random-cluster-policies.js';
 
 const LAB = 'tdiff';
-const SEEDS = (process.env.NETPOL_ASSERT_SEEDS ?? '1,2,3,4,5,6,7,8,9,10').split(',').map(Number);
+const seedList = (text: string): number[] => text.split(',').filter(Boolean).map(Number);
+const SEEDS = seedList(process.env.NETPOL_ASSERT_SEEDS ?? '1,2,3,4,5,6,7,8,9,10');
+const CLUSTER_SEEDS = seedList(process.env.NETPOL_ASSERT_CLUSTER_SEEDS ?? '101,102,103,104,105,106');
+/** What the issue asks of the seeds with cluster policies together (the default ones). */
+const CLUSTER_PROBES_WANTED = 2000;
 const TIMEOUT_MS = 300;
 const NAMESPACES = ['alpha', 'beta', 'gamma'];
 
@@ -70,6 +106,18 @@ const POLICY_ROUNDS = ROUND_FORMS.length;
 interface RoundPolicies {
   readonly drawn: readonly NetworkPolicyManifest[];
   readonly stored: readonly NetworkPolicyManifest[];
+}
+
+/** One round's cluster policies in both forms, index for index. */
+interface RoundClusterPolicies {
+  readonly drawn: readonly ClusterPolicyObject[];
+  readonly stored: readonly ClusterPolicyObject[];
+}
+
+/** What the seeds with cluster policies add to a round: labelled nodes and the cluster policies of one form. */
+interface Tiers {
+  readonly nodes: readonly DesiredNode[];
+  readonly clusterPolicies: readonly ClusterPolicyObject[];
 }
 
 async function skipReason(): Promise<string | false> {
@@ -147,6 +195,15 @@ async function storedByServer(api: ApiServer, policy: NetworkPolicyManifest): Pr
   };
 }
 
+/** The cluster policy as the API server stores it: checked against the lab's CRDs, defaults written in. */
+async function storedClusterPolicy(
+  api: ApiServer,
+  policy: ClusterPolicyObject,
+): Promise<ClusterPolicyObject> {
+  const stored = await api.send('POST', `${clusterPolicyPath(policy)}?dryRun=All`, policy);
+  return { ...policy, metadata: { name: policy.metadata.name }, spec: stored.spec };
+}
+
 /** One end of a probe: where the prober runs, what the model calls it, and for humans. */
 interface Side {
   readonly display: string;
@@ -163,20 +220,36 @@ interface Case {
   readonly protocol: Protocol;
 }
 
-function desiredOf(cluster: RandomCluster, policies: readonly NetworkPolicyManifest[]): DesiredState {
+function desiredOf(
+  cluster: RandomCluster,
+  policies: readonly NetworkPolicyManifest[],
+  tiers?: Tiers,
+): DesiredState {
   return {
-    nodes: [{ name: 'node-a' }, { name: 'node-b' }],
+    nodes: tiers?.nodes ?? [{ name: 'node-a' }, { name: 'node-b' }],
     namespaces: cluster.namespaces,
     pods: cluster.pods,
     externalHosts: cluster.externalHosts,
     policies,
+    ...(tiers === undefined ? {} : { clusterPolicies: tiers.clusterPolicies }),
   };
+}
+
+/** The model's reading of a cluster policy; the generator draws only objects the model accepts. */
+function modelClusterPolicy(object: ClusterPolicyObject): ClusterPolicy {
+  const result = buildClusterPolicy(object as unknown as Record<string, unknown>);
+  if (!result.ok)
+    throw new Error(
+      `generated a cluster policy the model rejects: ${JSON.stringify(result.errors)}\n${JSON.stringify(object)}`,
+    );
+  return result.policy;
 }
 
 function modelOf(
   cluster: RandomCluster,
   status: DataPlaneStatus,
   policies: readonly NetworkPolicyManifest[],
+  tiers?: Tiers,
 ) {
   const built = policies.map((manifest): NetworkPolicy => {
     const result = buildPolicy(manifest);
@@ -186,12 +259,18 @@ function modelOf(
       );
     return result.policy;
   });
+  const nodeLabels = (name: string) => tiers?.nodes.find((node) => node.name === name)?.labels ?? {};
   const state: ClusterState = {
     namespaces: cluster.namespaces,
-    nodes: status.nodes.map((node) => ({ name: node.name, labels: {}, addresses: [node.address] })),
+    nodes: status.nodes.map((node) => ({
+      name: node.name,
+      labels: nodeLabels(node.name),
+      addresses: [node.address],
+    })),
     pods: modelPods(cluster, status),
     services: [],
     policies: built,
+    ...(tiers === undefined ? {} : { clusterPolicies: tiers.clusterPolicies.map(modelClusterPolicy) }),
   };
   return new PolicyEngine(state);
 }
@@ -209,7 +288,7 @@ function modelPods(cluster: RandomCluster, status: DataPlaneStatus): Pod[] {
       labels: pod.labels,
       ips: [placed.ip],
       nodeName: placed.nodeName,
-      hostNetwork: false,
+      hostNetwork: pod.hostNetwork === true,
       ports: pod.ports,
     };
   });
@@ -276,6 +355,7 @@ function describeCase(
   cluster: RandomCluster,
   status: DataPlaneStatus,
   policies: RoundPolicies,
+  tiers?: { readonly nodes: readonly DesiredNode[]; readonly policies: RoundClusterPolicies },
 ): string {
   const verdict = engine.verdict({
     source: c.source.model,
@@ -286,13 +366,20 @@ function describeCase(
   const pods = cluster.pods.map((pod) => {
     const placed = status.pods.find((p) => p.namespace === pod.namespace && p.name === pod.name);
     const ip = placed?.phase === 'Running' ? placed.ip : '?';
-    return `  ${pod.namespace}/${pod.name} ${ip} ${pod.nodeName} labels=${JSON.stringify(pod.labels)} ports=${JSON.stringify(pod.ports)}`;
+    const host = pod.hostNetwork === true ? ' hostNetwork' : '';
+    return `  ${pod.namespace}/${pod.name} ${ip} ${pod.nodeName}${host} labels=${JSON.stringify(pod.labels)} ports=${JSON.stringify(pod.ports)}`;
   });
   return [
     `seed ${seed} round ${round}: ${c.source.display} (${c.source.ip}) -> ${c.destination.display} (${c.destination.ip}) ${c.port}/${c.protocol}`,
     `  observed ${observed}, model says ${verdict.allowed ? 'allowed' : 'denied'} ` +
       `(egress ${verdict.egress.allowed ? 'allows' : 'denies'}, isolated by ${JSON.stringify(verdict.egress.isolatedBy)}; ` +
       `ingress ${verdict.ingress.allowed ? 'allows' : 'denies'}, isolated by ${JSON.stringify(verdict.ingress.isolatedBy)})`,
+    ...(tiers === undefined
+      ? []
+      : [
+          `  model's egress tiers: ${JSON.stringify(verdict.egress.tiers)}`,
+          `  model's ingress tiers: ${JSON.stringify(verdict.ingress.tiers)}`,
+        ]),
     `namespaces: ${JSON.stringify(cluster.namespaces)}`,
     'pods:',
     ...pods,
@@ -301,7 +388,20 @@ function describeCase(
     `forms: ${JSON.stringify(ROUND_FORMS[round])}`,
     `policies as drawn: ${JSON.stringify(policies.drawn, null, 1)}`,
     `policies as stored: ${JSON.stringify(policies.stored, null, 1)}`,
+    ...(tiers === undefined ? [] : tierLines(tiers)),
   ].join('\n');
+}
+
+/** The nodes' labels and the cluster policies, for a disagreement. */
+function tierLines(tiers: {
+  readonly nodes: readonly DesiredNode[];
+  readonly policies: RoundClusterPolicies;
+}): string[] {
+  return [
+    `node labels: ${JSON.stringify(tiers.nodes)}`,
+    `cluster policies as drawn: ${JSON.stringify(tiers.policies.drawn, null, 1)}`,
+    `cluster policies as stored: ${JSON.stringify(tiers.policies.stored, null, 1)}`,
+  ];
 }
 
 describe('the data plane agrees with the policy model on random clusters', { skip }, () => {
@@ -321,6 +421,8 @@ describe('the data plane agrees with the policy model on random clusters', { ski
         kind: 'Namespace',
         metadata: { name },
       });
+    // The lab's CRDs, installed as it started: installing them again replaces them in place.
+    await installClusterPolicyCrds(labKubeConfig(api.controlPlane.kubeconfig), 60_000);
     plane = await DataPlane.create(LAB);
   });
 
@@ -405,6 +507,7 @@ describe('the data plane agrees with the policy model on random clusters', { ski
   test('the server kept the drawn port ranges when it has endPort, and none was drawn otherwise', (t) => {
     assert.ok(api);
     t.diagnostic(`${api.version.gitVersion}: ${rangesStored} port ranges stored over ${SEEDS.length} seeds`);
+    if (SEEDS.length === 0) return;
     if (servesEndPort(api.version)) assert.ok(rangesStored > 0, 'some endPort reached the data plane');
     else assert.equal(rangesStored, 0);
   });
@@ -415,7 +518,205 @@ describe('the data plane agrees with the policy model on random clusters', { ski
     if (process.env.NETPOL_ASSERT_SEEDS !== undefined) return;
     for (const edge of EDGE_CASES) assert.ok((edgeCases.get(edge) ?? 0) > 0, `never drawn: ${edge}`);
   });
+
+  const tally: ClusterTally = { probes: 0, disagreements: 0, forms: new Map(), paths: new Map() };
+
+  for (const seed of CLUSTER_SEEDS) {
+    test(`seed ${seed} with cluster policies: every probe through real packets matches the model's tiers`, async (t) => {
+      assert.ok(plane && api);
+      const result = await clusterSeed(seed, plane, api, tally);
+      t.diagnostic(
+        `seed ${seed} with cluster policies on ${api.version.gitVersion}: ${result.probes} probes, ` +
+          `${result.allowed} allowed by the model, ${result.policies} NetworkPolicies, ` +
+          `${result.clusterPolicies} cluster policies, ${result.disagreements.length} disagreements ` +
+          `(${Math.round(result.durationMs)} ms)`,
+      );
+      assert.ok(result.probes >= 75, `only ${result.probes} probes`);
+      assert.ok(result.allowed > 0 && result.allowed < result.probes, 'both verdicts occur');
+      assert.equal(
+        result.disagreements.length,
+        0,
+        `${result.disagreements.length} disagreements:\n${result.disagreements.slice(0, 5).join('\n\n')}`,
+      );
+    });
+  }
+
+  test('with cluster policies: enough probes, no disagreement, every form drawn and every tier path taken', (t) => {
+    t.diagnostic(
+      `${CLUSTER_SEEDS.length} seeds with cluster policies: ${tally.probes} probes, ${tally.disagreements} disagreements`,
+    );
+    for (const [path, count] of [...tally.paths].sort()) t.diagnostic(`${count} directions: ${path}`);
+    for (const [form, count] of [...tally.forms].sort()) t.diagnostic(`${count} rounds: ${form}`);
+    assert.equal(tally.disagreements, 0);
+    // Other seeds (NETPOL_ASSERT_CLUSTER_SEEDS) may be too few for the count, every form or every path.
+    if (process.env.NETPOL_ASSERT_CLUSTER_SEEDS !== undefined) return;
+    assert.ok(tally.probes >= CLUSTER_PROBES_WANTED, `only ${tally.probes} probes`);
+    for (const form of CLUSTER_POLICY_FORMS)
+      assert.ok((tally.forms.get(form) ?? 0) > 0, `never drawn: ${form}`);
+    for (const path of TIER_PATHS) assert.ok((tally.paths.get(path) ?? 0) > 0, `never decided: ${path}`);
+  });
 });
+
+/** What the seeds with cluster policies add up to. */
+interface ClusterTally {
+  probes: number;
+  disagreements: number;
+  /** Rounds whose policies held each form. */
+  readonly forms: Map<ClusterPolicyForm, number>;
+  /** Directions of probes decided along each tier path (TIER_PATHS). */
+  readonly paths: Map<string, number>;
+}
+
+interface ClusterSeedResult {
+  readonly probes: number;
+  readonly allowed: number;
+  readonly policies: number;
+  readonly clusterPolicies: number;
+  readonly disagreements: readonly string[];
+  readonly durationMs: number;
+}
+
+/**
+ * One seed with cluster policies: a random cluster with labelled nodes and host-network
+ * pods, then three rounds of random NetworkPolicies and cluster policies (forms as
+ * ROUND_FORMS), every pair probed and compared with the model's verdict.
+ */
+async function clusterSeed(
+  seed: number,
+  plane: DataPlane,
+  api: ApiServer,
+  tally: ClusterTally,
+): Promise<ClusterSeedResult> {
+  const started = performance.now();
+  const rng = new Rng(seed);
+  const nodes = randomNodes(rng);
+  const cluster = withHostNetworkPods(rng, randomCluster(rng, seed), seed);
+  let status = await plane.apply(desiredOf(cluster, [], { nodes, clusterPolicies: [] }));
+  const hostNetwork = new Set(cluster.pods.filter((p) => p.hostNetwork === true).map((p) => p.name));
+  const anchors = {
+    podIps: status.pods.flatMap((p) => (p.phase === 'Running' && !hostNetwork.has(p.name) ? [p.ip] : [])),
+    outsideIps: status.externalHosts.map((h) => h.address),
+    nodeIps: status.nodes.map((n) => n.address),
+  };
+  const disagreements: string[] = [];
+  let probes = 0;
+  let allowed = 0;
+  let policyCount = 0;
+  let clusterPolicyCount = 0;
+  for (let round = 0; round < POLICY_ROUNDS; round++) {
+    const drawn = randomPolicies(rng, anchors, { portRanges: servesEndPort(api.version) });
+    const drawnClusterPolicies = randomClusterPolicies(rng, anchors);
+    const policies: RoundPolicies = {
+      drawn,
+      stored: await Promise.all(drawn.map((policy) => storedByServer(api, policy))),
+    };
+    const clusterPolicies: RoundClusterPolicies = {
+      drawn: drawnClusterPolicies,
+      stored: await Promise.all(drawnClusterPolicies.map((policy) => storedClusterPolicy(api, policy))),
+    };
+    policyCount += drawn.length;
+    clusterPolicyCount += drawnClusterPolicies.length;
+    for (const form of clusterPolicyFormsOf(drawnClusterPolicies))
+      tally.forms.set(form, (tally.forms.get(form) ?? 0) + 1);
+    const forms = ROUND_FORMS[round] ?? assert.fail(`no forms for round ${round}`);
+    const tiersOf = (form: PolicyForm): Tiers => ({ nodes, clusterPolicies: clusterPolicies[form] });
+    status = await plane.apply(desiredOf(cluster, policies[forms.dataPlane], tiersOf(forms.dataPlane)));
+    const engine = modelOf(cluster, status, policies[forms.model], tiersOf(forms.model));
+    // The same cluster policies without the NetworkPolicies: where the Baseline tier would decide.
+    const tiersAlone = modelOf(cluster, status, [], tiersOf(forms.model));
+    const cases = casesOf(sidesOf(cluster, status));
+    const outcomes = await observe(cases);
+    cases.forEach((c, i) => {
+      const observed = outcomes[i] as ProbeOutcome;
+      const explain = () =>
+        describeCase(seed, round, c, observed, engine, cluster, status, policies, {
+          nodes,
+          policies: clusterPolicies,
+        });
+      if (observed !== 'connected' && observed !== 'timeout' && observed !== 'unreachable')
+        throw new Error(`test bug: ${observed}\n${explain()}`);
+      const traffic = {
+        source: c.source.model,
+        destination: c.destination.model,
+        port: c.port,
+        protocol: c.protocol,
+      };
+      const verdict = engine.verdict(traffic);
+      for (const path of tierPathsOf(verdict, tiersAlone.verdict(traffic)))
+        tally.paths.set(path, (tally.paths.get(path) ?? 0) + 1);
+      if (verdict.allowed) allowed++;
+      if (verdict.allowed !== (observed === 'connected')) disagreements.push(explain());
+    });
+    probes += cases.length;
+  }
+  tally.probes += probes;
+  tally.disagreements += disagreements.length;
+  return {
+    probes,
+    allowed,
+    policies: policyCount,
+    clusterPolicies: clusterPolicyCount,
+    disagreements,
+    durationMs: performance.now() - started,
+  };
+}
+
+/** How the tiers meet: each path must decide some directions of some probes over the default seeds. */
+const TIER_PATHS = [
+  'Admin Accept decides',
+  'Admin Deny decides',
+  'Admin Pass, then the NetworkPolicy tier decides',
+  'Admin Pass, then the Baseline tier decides',
+  'the NetworkPolicy tier decides where the Baseline tier would have',
+  'Baseline Accept decides',
+  'Baseline Deny decides',
+  'Baseline Pass, then the default allows',
+  'Admin and Baseline match nothing, the default allows',
+] as const;
+
+type TierPath = (typeof TIER_PATHS)[number];
+
+/** The tier paths one verdict's directions took; `tiersAlone` is the verdict without the NetworkPolicies. */
+function tierPathsOf(verdict: PolicyVerdict, tiersAlone: PolicyVerdict): TierPath[] {
+  return [
+    ...directionPaths(verdict.egress, tiersAlone.egress),
+    ...directionPaths(verdict.ingress, tiersAlone.ingress),
+  ];
+}
+
+function directionPaths(direction: DirectionVerdict, alone: DirectionVerdict): TierPath[] {
+  const trail = direction.tiers;
+  if (trail === undefined) return [];
+  const actionOf = (tier: 'Admin' | 'Baseline') => {
+    const step = trail.steps.find((s) => s.tier === tier && s.outcome === 'matched');
+    return step?.outcome === 'matched' ? step.action : undefined;
+  };
+  const unmatched = (tier: 'Admin' | 'Baseline') =>
+    trail.steps.some((step) => step.tier === tier && step.outcome === 'noMatch');
+  const admin = actionOf('Admin');
+  const baseline = actionOf('Baseline');
+  const paths: TierPath[] = [];
+  const add = (when: boolean, path: TierPath) => void (when && paths.push(path));
+  add(trail.decidedBy === 'Admin' && admin === 'Accept', 'Admin Accept decides');
+  add(trail.decidedBy === 'Admin' && admin === 'Deny', 'Admin Deny decides');
+  add(
+    admin === 'Pass' && trail.decidedBy === 'NetworkPolicy',
+    'Admin Pass, then the NetworkPolicy tier decides',
+  );
+  add(admin === 'Pass' && trail.decidedBy === 'Baseline', 'Admin Pass, then the Baseline tier decides');
+  add(
+    trail.decidedBy === 'NetworkPolicy' && alone.tiers?.decidedBy === 'Baseline',
+    'the NetworkPolicy tier decides where the Baseline tier would have',
+  );
+  add(trail.decidedBy === 'Baseline' && baseline === 'Accept', 'Baseline Accept decides');
+  add(trail.decidedBy === 'Baseline' && baseline === 'Deny', 'Baseline Deny decides');
+  add(baseline === 'Pass', 'Baseline Pass, then the default allows');
+  add(
+    trail.decidedBy === 'default' && unmatched('Admin') && unmatched('Baseline'),
+    'Admin and Baseline match nothing, the default allows',
+  );
+  return paths;
+}
 
 /**
  * The API server's rule (SetDefaults_NetworkPolicy, pkg/apis/networking/v1/defaults.go):

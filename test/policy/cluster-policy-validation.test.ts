@@ -169,6 +169,24 @@ test('invalid ANP: a networks entry must be a CIDR', () => {
   );
 });
 
+test('invalid ANP: networks is a set, a CIDR listed twice is refused (+listType=set)', () => {
+  expectError(
+    `${ANP}spec:\n  priority: 1\n  subject: { namespaces: {} }\n  egress:\n    - action: Deny\n      to: [ { networks: [10.0.0.0/24, 10.0.0.0/24] } ]\n`,
+    9,
+    39,
+    /^spec\.egress\[0\]\.to\[0\]\.networks\[1\]: "10\.0\.0\.0\/24" is listed twice/,
+  );
+});
+
+test('invalid CNP: domainNames is a set, a name listed twice is refused (+listType=set)', () => {
+  expectError(
+    `${CNP}spec:\n  tier: Admin\n  priority: 1\n  subject: { namespaces: {} }\n  egress:\n    - action: Deny\n      to: [ { domainNames: [a.example.com, a.example.com] } ]\n`,
+    10,
+    44,
+    /^spec\.egress\[0\]\.to\[0\]\.domainNames\[1\]: "a\.example\.com" is listed twice/,
+  );
+});
+
 test('invalid CNP: a port range needs start below end (CEL self.start < self.end)', () => {
   expectError(
     `${CNP}spec:\n  tier: Admin\n  priority: 1\n  subject: { namespaces: {} }\n  ingress:\n    - action: Deny\n      from: [ { namespaces: {} } ]\n      protocols: [ { tcp: { destinationPort: { range: { start: 90, end: 90 } } } } ]\n`,

@@ -352,7 +352,8 @@ export async function installClusterPolicyCrds(kubeConfig: KubeConfig, timeoutMs
       const resourceVersion = current.metadata?.resourceVersion ?? '';
       await api.replaceCustomResourceDefinition({
         name,
-        body: { ...body, metadata: { name, resourceVersion } },
+        // The approval annotation must stay: *.k8s.io groups refuse a CRD without it.
+        body: { ...body, metadata: { ...body.metadata, name, resourceVersion } },
       });
     }
   }
