@@ -1,7 +1,7 @@
 /**
  * The agent's commands, each a small handler returning an exit status:
  *
- *   netpol-assert-agent probe [--proc-root DIR] [--probe-binary FILE] [--nsenter FILE] < batch.json
+ *   netpol-assert-agent probe [--proc-root DIR] [--probe-binary FILE] < batch.json
  *       (stdin: the batch, then `stop ID` lines while it runs; see agent-input.ts)
  *   netpol-assert-agent respond [--tcp PORT]... [--udp PORT]... [--banner TEXT]
  *   netpol-assert-agent idle          keeps the DaemonSet pod alive until SIGTERM
@@ -9,6 +9,7 @@
  *   netpol-assert-agent build-probe   compiles netpol-probe into the cache, prints its path
  */
 import { AgentInput } from './agent-input.js';
+import { PodProcessScan } from './find-pod-netns.js';
 import { lastValue, parseArgv, portValues } from './parse-argv.js';
 import type { ArgvSpec, ParsedArgv } from './parse-argv.js';
 import { buildProbeBinary, probeBinary } from './probe-binary.js';
@@ -27,7 +28,7 @@ export interface AgentIo {
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-const USAGE = `usage: netpol-assert-agent probe [--proc-root DIR] [--probe-binary FILE] [--nsenter FILE] < batch.json
+const USAGE = `usage: netpol-assert-agent probe [--proc-root DIR] [--probe-binary FILE] < batch.json
        netpol-assert-agent respond [--tcp PORT]... [--udp PORT]... [--banner TEXT]
        netpol-assert-agent idle | version | build-probe
 `;
@@ -38,7 +39,7 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
-  probe: { spec: { values: ['proc-root', 'probe-binary', 'nsenter'], flags: [] }, run: probeCommand },
+  probe: { spec: { values: ['proc-root', 'probe-binary'], flags: [] }, run: probeCommand },
   respond: { spec: { values: ['tcp', 'udp', 'sctp', 'banner'], flags: [] }, run: respondCommand },
   idle: { spec: { values: [], flags: [] }, run: idleCommand },
   version: { spec: { values: [], flags: [] }, run: versionCommand },
@@ -74,6 +75,10 @@ async function probeCommand(argv: ParsedArgv, io: AgentIo): Promise<number> {
 }
 
 async function probeWith(input: AgentInput, argv: ParsedArgv, io: AgentIo): Promise<number> {
+  const procRoot = lastValue(argv, 'proc-root', io.env.NETPOL_ASSERT_PROC ?? '/proc');
+  // Read /proc while the batch is on its way (an exec opened early waits for it).
+  const scan = new PodProcessScan({ procRoot, skipPids: [process.pid] });
+  scan.update().catch(() => undefined);
   const batch = await input.batch();
   if (!batch.ok) {
     io.stdout(`TAP version 14\n${formatBailOut(`bad batch: larger than ${LIMITS.batchBytes} bytes`)}`);
@@ -91,15 +96,44 @@ async function probeWith(input: AgentInput, argv: ParsedArgv, io: AgentIo): Prom
     io.stdout(`TAP version 14\n${formatBailOut(binary.message)}`);
     return EXIT.failed;
   }
+  const output = perTurnWriter(io.stdout);
   await runBatch(decoded.value, {
     binary,
-    nsenter: lastValue(argv, 'nsenter', 'nsenter'),
-    procRoot: lastValue(argv, 'proc-root', io.env.NETPOL_ASSERT_PROC ?? '/proc'),
+    procRoot,
     skipPids: [process.pid],
-    write: io.stdout,
+    scan,
+    write: output.write,
     stops: (onStop) => input.stops(onStop),
+    go: () => input.go(),
   });
+  output.flush();
   return EXIT.ok;
+}
+
+/**
+ * The TAP text, gathered and written once per turn of the event loop: the responses that
+ * came in one turn are one write, not one each. Each write is a frame on every hop back
+ * to the runner (the exec, the kubelet, the API server), and a node's batch has thousands.
+ */
+function perTurnWriter(write: (text: string) => void): { write: (text: string) => void; flush: () => void } {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  return {
+    write: (text) => {
+      pending.push(text);
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(flush);
+    },
+    flush,
+  };
 }
 
 async function respondCommand(argv: ParsedArgv, io: AgentIo): Promise<number> {

@@ -1,12 +1,13 @@
 /**
- * `agent probe`'s stdin: one JSON batch, then (optionally) `stop ID` lines the runner
- * writes while the batch runs (formatStopCapture in protocol.ts). The batch ends at the
+ * `agent probe`'s stdin: one JSON batch, then (optionally) `go` for held probes and
+ * `stop ID` lines the runner writes while the batch runs (formatGo, formatStopCapture
+ * in protocol.ts). The batch ends at the
  * first newline after its outermost object closes, or with stdin: a pretty-printed batch
  * is read whole as before, and stdin that never holds an object is read to its end. The
  * batch is read whole before anything runs, and refused past `limit` bytes (the rest is
  * not kept); the lines after it are handed over as they come.
  */
-import { parseStopCapture } from './protocol.js';
+import { isGoLine, parseStopCapture } from './protocol.js';
 
 /** What came on stdin: the batch's text, or that it passed the byte limit. */
 export type BatchText = { readonly ok: true; readonly text: string } | { readonly ok: false };
@@ -25,8 +26,14 @@ export class AgentInput {
   private onStop: ((id: string) => void) | undefined;
   /** Stops that came before anyone listened for them. */
   private readonly early: string[] = [];
+  private release: () => void = () => undefined;
+  /** Settles at a `go` line, or when stdin ends: a runner that is gone holds nothing back. */
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
   private readonly onData = (chunk: Buffer | string): void => this.take(chunk);
-  private readonly onEnd = (): void => this.settle();
+  private readonly onEnd = (): void => {
+    this.settle();
+    this.release();
+  };
 
   constructor(
     private readonly stream: NodeJS.ReadableStream,
@@ -43,6 +50,11 @@ export class AgentInput {
   /** The batch's text once it is whole (or stdin ended); not ok past `limit` bytes. */
   batch(): Promise<BatchText> {
     return this.batchText;
+  }
+
+  /** Settles once `go` came after the batch, or stdin ended. */
+  go(): Promise<void> {
+    return this.released;
   }
 
   /** Hands over each `stop ID` after the batch, those that came already first. */
@@ -84,6 +96,7 @@ export class AgentInput {
     const lines = (this.partial + text).split('\n');
     this.partial = lines.pop() ?? '';
     for (const line of lines) {
+      if (isGoLine(line)) this.release();
       const id = parseStopCapture(line);
       if (id === undefined) continue;
       if (this.onStop === undefined) this.early.push(id);

@@ -3,7 +3,8 @@
  * no runtime socket, so containerd, CRI-O and Docker nodes all work the same. Needs the
  * host's /proc (hostPID) and, to open other users' namespace files, CAP_SYS_PTRACE.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normalizePodUid, podOfCgroupFile } from './cgroup-pod.js';
 import type { PodCgroup } from './cgroup-pod.js';
@@ -24,29 +25,66 @@ export interface ScanOptions {
 
 /** Every process that lives in some pod's cgroup, by normalized pod UID. One pass over /proc. */
 export async function scanPodProcesses(options: ScanOptions): Promise<Map<string, PodProcess[]>> {
-  const skip = new Set(options.skipPids ?? []);
-  const entries = await readdir(options.procRoot);
-  const pids = entries.filter((name) => /^\d+$/.test(name)).map(Number);
-  const found = await Promise.all(
-    pids.filter((pid) => !skip.has(pid)).map((pid) => readPodProcess(options, pid)),
-  );
-  const byUid = new Map<string, PodProcess[]>();
-  for (const process of found) {
-    if (process === undefined) continue;
-    const list = byUid.get(process.cgroup.uid) ?? [];
-    list.push(process);
-    byUid.set(process.cgroup.uid, list);
-  }
-  return byUid;
+  return new PodProcessScan(options).update();
 }
 
-async function readPodProcess(options: ScanOptions, pid: number): Promise<PodProcess | undefined> {
-  // A process may exit while we read: a missing file only means it is gone.
-  const text = await readFile(join(options.procRoot, String(pid), 'cgroup'), 'utf8').catch(() => '');
-  const cgroup = podOfCgroupFile(text);
+/**
+ * A scan of /proc kept up to date: each update reads only the processes that appeared
+ * since the last and forgets those that are gone. The agent scans while it waits for its
+ * batch (hundreds of processes on a busy node, 100-200 ms), and brings the scan up to
+ * date when the batch comes, which reads only what started meanwhile (the run's probe
+ * pods). A process that exited is forgotten at the next update; one that exits after it
+ * is passed over when its namespace file cannot be opened (podNetns).
+ */
+export class PodProcessScan {
+  private readonly known = new Map<number, PodProcess | undefined>();
+  private last: Promise<Map<string, PodProcess[]>> | undefined;
+
+  constructor(private readonly options: ScanOptions) {}
+
+  /** The pod processes now, by normalized pod UID; updates run one after another. */
+  update(): Promise<Map<string, PodProcess[]>> {
+    const previous = this.last ?? Promise.resolve(new Map());
+    this.last = previous.catch(() => undefined).then(() => this.pass());
+    return this.last;
+  }
+
+  /**
+   * Synchronous reads, on purpose: /proc files are made on the spot and never block, and
+   * one by one they cost a fifth of the CPU that a promise and a thread-pool round trip
+   * per file do (hundreds of files per agent, eight agents at once on the lab's machine).
+   */
+  private pass(): Map<string, PodProcess[]> {
+    const skip = new Set(this.options.skipPids ?? []);
+    const entries = readdirSync(this.options.procRoot);
+    const pids = new Set(entries.filter((name) => /^\d+$/.test(name)).map(Number));
+    for (const pid of this.known.keys()) if (!pids.has(pid)) this.known.delete(pid);
+    for (const pid of pids)
+      if (!skip.has(pid) && !this.known.has(pid)) this.known.set(pid, readPodProcess(this.options, pid));
+    const byUid = new Map<string, PodProcess[]>();
+    for (const process of this.known.values()) {
+      if (process === undefined) continue;
+      const list = byUid.get(process.cgroup.uid) ?? [];
+      list.push(process);
+      byUid.set(process.cgroup.uid, list);
+    }
+    return byUid;
+  }
+}
+
+function readPodProcess(options: ScanOptions, pid: number): PodProcess | undefined {
+  const cgroup = podOfCgroupFile(readProcFile(options, pid, 'cgroup'));
   if (cgroup === undefined) return undefined;
-  const command = await readFile(join(options.procRoot, String(pid), 'comm'), 'utf8').catch(() => '');
-  return { pid, command: command.trim(), cgroup };
+  return { pid, command: readProcFile(options, pid, 'comm').trim(), cgroup };
+}
+
+/** A process may exit while we read: a missing file only means it is gone. */
+function readProcFile(options: ScanOptions, pid: number, name: string): string {
+  try {
+    return readFileSync(join(options.procRoot, String(pid), name), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -165,6 +165,30 @@ function planCapture(
   return { request, shape: 'capture', netns: job.netnsPath, nonce: request.nonce };
 }
 
+/**
+ * The tasks that start at once, and those held for the runner's `go` (the probe parts of
+ * held requests), each still grouped by namespace: the held ones go to a helper of their
+ * own, which gets `go` later.
+ */
+export function splitHeld(
+  jobs: readonly HelperJob[],
+  requests: readonly AgentRequest[],
+): { readonly now: HelperJob[]; readonly held: HelperJob[] } {
+  const isHeld = (task: HelperTask): boolean => {
+    const request = requests[requestOfPart(task.index)];
+    return task.kind === 'probe' && request?.kind === 'probe' && request.hold === true;
+  };
+  const now: HelperJob[] = [];
+  const held: HelperJob[] = [];
+  for (const job of jobs) {
+    const heldTasks = job.tasks.filter(isHeld);
+    const nowTasks = job.tasks.filter((task) => !isHeld(task));
+    if (nowTasks.length > 0) now.push({ ...job, tasks: nowTasks });
+    if (heldTasks.length > 0) held.push({ ...job, tasks: heldTasks });
+  }
+  return { now, held };
+}
+
 /** netpol-probe's mode: the protocol, and DNS where the probe asks a DNS question. */
 export function modeOf(
   request: Pick<ProbeRequest, 'port' | 'protocol' | 'udpProof' | 'query'>,

@@ -8,6 +8,7 @@
  *   stdin   {"version":1,"requests":[{"kind":"probe","id":"a","source":{"kind":"pod","uid":"…"},
  *            "ip":"10.0.0.7","port":8080,"protocol":"TCP","timeoutMs":1000,"attempts":1}]}
  *           stop c                     ← optional, later: capture `c` may end (formatStopCapture)
+ *           go                         ← later: held probes may start (formatGo)
  *
  * A probe to port 53 asks a real DNS question (ProbeQuery), so a DNS server that never
  * echoes still shows the path open.
@@ -16,16 +17,13 @@
  *           # ready                    ← every capture is listening; probes start now
  *           ok 1 - a
  *             ---
- *             version: 1
- *             kind: probe
- *             …
+ *             {"version":1,"id":"a","kind":"probe",…}   ← YAML: JSON is a flow mapping
  *             ...
  *           1..1
  *
  * A batch the agent cannot read gets `Bail out! <reason>` and exit status 2.
  */
 import { isIP } from 'node:net';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 export const AGENT_PROTOCOL_VERSION = 1 as const;
 export type AgentProtocolVersion = typeof AGENT_PROTOCOL_VERSION;
@@ -97,6 +95,12 @@ export interface ProbeRequest {
    * a `capture` request it gave the destination's agent first (waiting for `# ready`).
    */
   readonly destination?: NetnsRef;
+  /**
+   * Waits after `# ready` until the runner's `go` line (or the end of stdin): a UDP send
+   * to a capture on another node, which the runner releases once that capture listens.
+   * The agent gets ready meanwhile, and its other probes go at once.
+   */
+  readonly hold?: true;
 }
 
 /** Listens inside `at` for UDP datagrams to `port` carrying `npa1 NONCE ATTEMPT`. */
@@ -224,6 +228,16 @@ export function formatStopCapture(id: string): string {
   return `stop ${id}\n`;
 }
 
+/** Held probes may start: every capture they send to listens. */
+export function formatGo(): string {
+  return 'go\n';
+}
+
+/** Whether a line after the batch is `go`. */
+export function isGoLine(line: string): boolean {
+  return line.trim() === 'go';
+}
+
 /** The capture a `stop ID` line ends, or undefined for any other line. */
 export function parseStopCapture(line: string): string | undefined {
   return /^stop (\S+)$/.exec(line.trim())?.[1];
@@ -291,6 +305,7 @@ function checkProbe(request: Record<string, unknown>, problem: Problem): void {
     checkNetns(request.destination, 'destination', problem);
     if (request.udpProof !== 'capture') problem('destination: only with udpProof capture');
   }
+  if (request.hold !== undefined && request.hold !== true) problem('hold: want true, or no hold');
 }
 
 function checkQuery(request: Record<string, unknown>, problem: Problem): void {
@@ -323,6 +338,7 @@ const PROBE_KEYS = [
   'udpProof',
   'query',
   'destination',
+  'hold',
 ];
 const CAPTURE_KEYS = ['kind', 'id', 'at', 'port', 'nonce', 'attempts', 'timeoutMs'];
 
@@ -378,15 +394,15 @@ export function formatHeader(requestCount: number): string {
   return `${TAP_VERSION_LINE}\n# netpol-assert-agent protocol ${AGENT_PROTOCOL_VERSION}: ${requestCount} ${noun}\n`;
 }
 
-/** One test point: `ok N - id` (or `not ok` when not carried out) and the response as YAML. */
+/**
+ * One test point: `ok N - id` (or `not ok` when not carried out) and the response as its
+ * YAML block, written as one line of JSON. JSON is YAML (a flow mapping), so any TAP
+ * reader still reads the block; the runner reads a large run's tens of thousands of them
+ * with JSON.parse, at a fraction of a YAML parser's cost (docs/benchmarks.md, bench/scale).
+ */
 export function formatResult(number: number, response: AgentResponse): string {
   const status = isCarriedOut(response) ? 'ok' : 'not ok';
-  const yaml = stringifyYaml(response, { lineWidth: 0 }).trimEnd();
-  const block = yaml
-    .split('\n')
-    .map((line) => `  ${line}`)
-    .join('\n');
-  return `${status} ${number} - ${response.id}\n  ---\n${block}\n  ...\n`;
+  return `${status} ${number} - ${response.id}\n  ---\n  ${JSON.stringify(response)}\n  ...\n`;
 }
 
 export function formatPlan(count: number): string {
@@ -395,88 +411,4 @@ export function formatPlan(count: number): string {
 
 export function formatBailOut(reason: string): string {
   return `Bail out! ${reason.replace(/\s+/g, ' ')}\n`;
-}
-
-export type AgentEvent =
-  | { readonly kind: 'ready' }
-  | {
-      readonly kind: 'result';
-      readonly number: number;
-      readonly ok: boolean;
-      readonly response: AgentResponse;
-    }
-  | { readonly kind: 'plan'; readonly count: number }
-  | { readonly kind: 'bail'; readonly reason: string };
-
-/**
- * Reads the agent's stdout line by line (the runner streams it): a result is complete
- * when its YAML block closes. Lines outside the protocol (comments, the version line)
- * produce nothing; a malformed block throws.
- */
-export class AgentOutputReader {
-  private point: { number: number; ok: boolean; id: string } | undefined;
-  private block: string[] | undefined;
-
-  line(text: string): AgentEvent | undefined {
-    if (this.block !== undefined) return this.blockLine(text);
-    if (text === READY_LINE) return { kind: 'ready' };
-    const point = /^(ok|not ok) (\d+) - (.*)$/.exec(text);
-    if (point) {
-      this.point = { ok: point[1] === 'ok', number: Number(point[2]), id: point[3] ?? '' };
-      return undefined;
-    }
-    if (text === '  ---' && this.point !== undefined) {
-      this.block = [];
-      return undefined;
-    }
-    const plan = /^1\.\.(\d+)$/.exec(text);
-    if (plan) return { kind: 'plan', count: Number(plan[1]) };
-    if (text.startsWith('Bail out!')) return { kind: 'bail', reason: text.slice('Bail out!'.length).trim() };
-    return undefined;
-  }
-
-  private blockLine(text: string): AgentEvent | undefined {
-    if (text !== '  ...') {
-      this.block?.push(text.startsWith('  ') ? text.slice(2) : text);
-      return undefined;
-    }
-    const point = this.point;
-    const body = (this.block ?? []).join('\n');
-    this.block = undefined;
-    this.point = undefined;
-    if (point === undefined) throw new Error('agent output: a YAML block without a test point');
-    const response = decodeResponse(parseYaml(body));
-    if (response.id !== point.id)
-      throw new Error(`agent output: test point '${point.id}' holds '${response.id}'`);
-    return { kind: 'result', number: point.number, ok: point.ok, response };
-  }
-}
-
-/** Parses a whole output at once (tests, or a runner that buffers). */
-export function readAgentOutput(text: string): AgentEvent[] {
-  const reader = new AgentOutputReader();
-  return text.split('\n').flatMap((line) => {
-    const event = reader.line(line);
-    return event ? [event] : [];
-  });
-}
-
-function decodeResponse(raw: unknown): AgentResponse {
-  const fail = (what: string): never => {
-    throw new Error(`agent output: ${what} in ${JSON.stringify(raw)}`);
-  };
-  if (!isRecord(raw)) return fail('a response is not an object');
-  if (raw.version !== AGENT_PROTOCOL_VERSION) fail(`protocol version ${String(raw.version)}`);
-  if (typeof raw.id !== 'string' || typeof raw.elapsedMs !== 'number') fail('id or elapsedMs missing');
-  const allowed: readonly string[] =
-    raw.kind === 'probe' ? PROBE_OBSERVATIONS : raw.kind === 'capture' ? CAPTURE_OBSERVATIONS : [];
-  if (allowed.length === 0) fail('kind is neither probe nor capture');
-  if (!Array.isArray(raw.attempts)) return fail('attempts missing');
-  for (const attempt of raw.attempts as unknown[]) {
-    if (!isRecord(attempt) || !allowed.includes(attempt.observation as string))
-      fail('an attempt observation');
-    if (isRecord(attempt) && typeof attempt.elapsedMs !== 'number') fail('an attempt without elapsedMs');
-  }
-  if (raw.observation !== 'mixed' && !allowed.includes(raw.observation as string)) fail('the observation');
-  return raw as unknown as AgentResponse;
 }

@@ -1,11 +1,11 @@
 /**
- * Every namespace a batch names, resolved once: a file to hand to `nsenter --net=`, and
+ * Every namespace a batch names, resolved once: a file netpol-probe enters (setns), and
  * an identity (device and inode of the namespace) so that two refs to one namespace, e.g.
- * two hostNetwork pods, share one helper process.
+ * two hostNetwork pods, share one set of tasks in the helper.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { podNetns, scanPodProcesses } from './find-pod-netns.js';
+import { podNetns, PodProcessScan } from './find-pod-netns.js';
 import type { PodProcess } from './find-pod-netns.js';
 import { assertNever } from './never.js';
 import type { NetnsRef } from './protocol.js';
@@ -17,6 +17,8 @@ export type ResolvedNetns =
 export interface ResolveOptions {
   readonly procRoot: string;
   readonly skipPids?: readonly number[];
+  /** A scan of /proc begun earlier (while the batch was on its way), brought up to date here. */
+  readonly scan?: PodProcessScan;
 }
 
 export function netnsRefKey(ref: NetnsRef): string {
@@ -40,7 +42,7 @@ export async function resolveNetnsRefs(
   const distinct = new Map(refs.map((ref) => [netnsRefKey(ref), ref]));
   const needsScan = [...distinct.values()].some((ref) => ref.kind === 'pod');
   let scanned: Map<string, PodProcess[]> = new Map();
-  if (needsScan) scanned = await scanPodProcesses(options);
+  if (needsScan) scanned = await (options.scan ?? new PodProcessScan(options)).update();
   const resolved = new Map<string, ResolvedNetns>();
   for (const [key, ref] of distinct) resolved.set(key, await resolveOne(ref, scanned, options.procRoot));
   return resolved;

@@ -1,19 +1,21 @@
 /**
  * `agent probe`: one batch in, one TAP test point per request out, streamed as each
- * completes. The steps: resolve every namespace once, plan one helper per namespace,
- * start them all, wait until every capture listens (`# ready`), let the probes go, and
- * write each response the moment its last attempt is in. A capture the runner stops
- * (its sender is done) ends a short grace later instead of at the end of its window.
+ * completes. The steps: resolve every namespace once, plan each namespace's tasks, start
+ * the one helper that runs them all, wait until every capture listens (`# ready`), let
+ * the probes go, and write each response the moment its last attempt is in. A capture
+ * the runner stops (its sender is done) ends a short grace later instead of at the end
+ * of its window.
  */
 import { randomBytes } from 'node:crypto';
 import { ResultCollector, notCarriedOut } from './collect-results.js';
 import { startHelper } from './helper-process.js';
-import type { HelperCommand, RunningHelper } from './helper-process.js';
-import { netnsRefsOf, planHelperJobs } from './plan-helper-jobs.js';
+import type { HelperCommand, HelperEvents, RunningHelper } from './helper-process.js';
+import { netnsRefsOf, planHelperJobs, splitHeld } from './plan-helper-jobs.js';
 import type { HelperJob } from './plan-helper-jobs.js';
 import { capturePart } from './plan-helper-jobs.js';
 import { CAPTURE_STOP_GRACE_MS, READY_LINE, formatHeader, formatPlan, formatResult } from './protocol.js';
 import type { AgentBatch, AgentResponse } from './protocol.js';
+import type { PodProcessScan } from './find-pod-netns.js';
 import { resolveNetnsRefs } from './resolve-netns.js';
 
 export interface RunBatchOptions extends HelperCommand {
@@ -23,10 +25,14 @@ export interface RunBatchOptions extends HelperCommand {
   readonly write: (text: string) => void;
   /** Pids never taken for a pod's (the agent's own). */
   readonly skipPids?: readonly number[];
+  /** A scan of /proc begun before the batch came, brought up to date (find-pod-netns.ts). */
+  readonly scan?: PodProcessScan;
   /** How long every helper may take to open its capture sockets. */
   readonly readyTimeoutMs?: number;
   /** Subscribes to the runner's `stop ID` for capture requests, once the probes have gone. */
   readonly stops?: (onStop: (id: string) => void) => void;
+  /** Settles at the runner's `go`: held probes start then (at once without it). */
+  readonly go?: () => Promise<void>;
 }
 
 /** Runs the batch; resolves with every response, in the order written. */
@@ -45,25 +51,20 @@ export async function runBatch(batch: AgentBatch, options: RunBatchOptions): Pro
   for (const { request, reason } of plan.unresolved) emit(notCarriedOut(request, reason));
 
   const collector = new ResultCollector(plan.planned, () => Date.now() - started);
-  const helpers = plan.jobs.map((job) =>
-    startHelper(
-      job,
-      options,
-      (line) => {
-        const { index, attempt, word, elapsedMs, detail } = line;
-        const response = collector.record(index, attempt, {
-          observation: word,
-          elapsedMs,
-          ...(detail === undefined ? {} : { detail }),
-        });
-        if (response !== undefined) emit(response);
-      },
-      helperTimeoutMs(job, options.readyTimeoutMs ?? READY_TIMEOUT_MS),
-    ),
-  );
+  const failJob = (job: HelperJob, reason: string) => {
+    for (const response of collector.failTasks(job.tasks, reason)) emit(response);
+  };
+  const { now, held } = splitHeld(plan.jobs, batch.requests);
+  const start = (jobs: readonly HelperJob[]): RunningHelper | undefined =>
+    jobs.length === 0 ? undefined : startHelper(jobs, options, helperEvents(collector, emit, failJob));
+  const [immediate, later] = [start(now), start(held)];
+  const helpers = [immediate, later].filter((helper) => helper !== undefined);
   await waitUntilReady(helpers, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
   options.write(`${READY_LINE}\n`);
-  for (const helper of helpers) helper.go();
+  immediate?.go(helperTimeoutMs(now));
+  // Held sends go at the runner's word: the captures on other nodes they send to listen then.
+  if (later !== undefined)
+    void (options.go?.() ?? Promise.resolve()).then(() => later.go(helperTimeoutMs(held)));
   const captures = capturesById(batch, helpers);
   options.stops?.((id) => {
     const capture = captures.get(id);
@@ -73,13 +74,32 @@ export async function runBatch(batch: AgentBatch, options: RunBatchOptions): Pro
   await Promise.all(
     helpers.map(async (helper) => {
       const end = await helper.ended;
-      const reason = end.ok ? `netpol-probe in ${helper.job.netnsPath} ended without a result` : end.reason;
-      for (const response of collector.failTasks(helper.job.tasks, reason)) emit(response);
+      const reason = end.ok ? 'netpol-probe ended without a result' : end.reason;
+      for (const job of helper.jobs) failJob(job, reason);
     }),
   );
   for (const request of collector.pending()) emit(notCarriedOut(request, 'no result'));
   options.write(formatPlan(responses.length));
   return responses;
+}
+
+/** Each result line into its request's response, handed out once the request is complete. */
+function helperEvents(
+  collector: ResultCollector,
+  emit: (response: AgentResponse) => void,
+  onJobFailed: (job: HelperJob, reason: string) => void,
+): HelperEvents {
+  return {
+    onResult: ({ index, attempt, word, elapsedMs, detail }) => {
+      const response = collector.record(index, attempt, {
+        observation: word,
+        elapsedMs,
+        ...(detail === undefined ? {} : { detail }),
+      });
+      if (response !== undefined) emit(response);
+    },
+    onJobFailed,
+  };
 }
 
 /** Each capture request's task, by request id, and the helper that runs it. */
@@ -89,7 +109,8 @@ function capturesById(
 ): Map<string, { helper: RunningHelper; part: number }> {
   const helperOf = new Map<number, RunningHelper>();
   for (const helper of helpers)
-    for (const task of helper.job.tasks) if (task.kind === 'capture') helperOf.set(task.index, helper);
+    for (const job of helper.jobs)
+      for (const task of job.tasks) if (task.kind === 'capture') helperOf.set(task.index, helper);
   const captures = new Map<string, { helper: RunningHelper; part: number }>();
   batch.requests.forEach((request, index) => {
     const part = capturePart(index);
@@ -100,16 +121,24 @@ function capturesById(
 }
 
 const READY_TIMEOUT_MS = 10_000;
-/** Room for process start-up and exit beyond the tasks' own time. */
-const SLACK_MS = 5_000;
+/** Room beyond the tasks' own time, from `go`: the helper's exit, and a node too busy to run it on time. */
+const SLACK_MS = 15_000;
+/** And per task: on a starved node thousands of sockets take their time to open and close. */
+const SLACK_PER_TASK_MS = 2;
 
-/** A helper that runs past every task's time plus slack is stuck: it is killed and its tasks fail. */
-export function helperTimeoutMs(job: HelperJob, readyTimeoutMs: number): number {
-  const longest = Math.max(
-    0,
-    ...job.tasks.map((task) => (task.kind === 'probe' ? task.timeoutMs * task.attempts : task.timeoutMs)),
-  );
-  return readyTimeoutMs + longest + SLACK_MS;
+/**
+ * A helper that runs past every task's time plus slack after `go` is stuck: it is killed
+ * and its tasks fail. Counted from `go`: the wait until ready has its own bound.
+ */
+export function helperTimeoutMs(jobs: readonly HelperJob[]): number {
+  let longest = 0;
+  let tasks = 0;
+  for (const job of jobs)
+    for (const task of job.tasks) {
+      tasks++;
+      longest = Math.max(longest, task.kind === 'probe' ? task.timeoutMs * task.attempts : task.timeoutMs);
+    }
+  return longest + SLACK_MS + tasks * SLACK_PER_TASK_MS;
 }
 
 /** A helper that fails to get ready is stopped; its tasks fail when it ends. The rest go. */

@@ -18,17 +18,36 @@ export interface CliRun {
   readonly machineBusy: number;
   /** stderr lines, each prefixed with the milliseconds since the invocation started. */
   readonly log: readonly string[];
+  /** The largest resident set of this process seen while the command ran (sampled every 20 ms), in MB. */
+  readonly peakRssMb: number;
+}
+
+export interface CliOptions {
+  /**
+   * Read the JSON report from this file (give `--json FILE` in the arguments) and throw
+   * stdout away, as a terminal would show it: a report held whole in memory or parsed
+   * back is the bench's, not the runner's, so it stays out of the runner's peak.
+   */
+  readonly jsonFile?: string;
 }
 
 /** The CLI in this process, as `netpol-assert ARGS` would run it, with stdout and stderr captured. */
-export async function cli(args: readonly string[]): Promise<CliRun> {
+export async function cli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   let stdout = '';
+  let stdoutBytes = 0;
   const log: string[] = [];
   const cpuBefore = process.cpuUsage();
   const machineBefore = await machineTicks();
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
   const start = performance.now();
   const exitCode = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
+    stdout: {
+      write: (text: string) => {
+        stdoutBytes += text.length;
+        if (options.jsonFile === undefined) stdout += text;
+      },
+    },
     stderr: {
       write: (text: string) => {
         const at = (performance.now() - start).toFixed(0).padStart(5);
@@ -39,14 +58,18 @@ export async function cli(args: readonly string[]): Promise<CliRun> {
     cwd: process.cwd(),
   });
   const wallMs = performance.now() - start;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const cpu = process.cpuUsage(cpuBefore);
   const machineAfter = await machineTicks();
   const machineBusy =
     (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total);
-  if (stdout.trim() === '')
+  if (stdoutBytes === 0)
     throw new Error(`netpol-assert ${args.join(' ')}: exit ${exitCode}\n${log.join('\n')}`);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  return { exitCode, report: JSON.parse(stdout) as JsonReport, wallMs, cpuMs, machineBusy, log };
+  const text = options.jsonFile === undefined ? stdout : await readFile(options.jsonFile, 'utf8');
+  const report = JSON.parse(text) as JsonReport;
+  return { exitCode, report, wallMs, cpuMs, machineBusy, log, peakRssMb: peakRss / 1024 / 1024 };
 }
 
 /** CPU time of the whole machine so far, in clock ticks: /proc/stat's first line, user to steal (guest time is in user). */

@@ -9,24 +9,30 @@
  * pairs. Assertions are interleaved so each suite is about half deny; `timeout: 1s`, so
  * a deny waits a whole second and ~1 s is the floor.
  *
- * For each size: the suite is checked with `predict` against the same manifests (a run
- * that does not pass measures nothing), then timed live (the agent installed by a
- * warm-up). Printed per size: wall time, pairs per second, the runner's log lines
- * timestamped (the phases), the runner's peak RSS (this process), and the peak RSS of
- * every agent probe process, sampled from /proc while the run lasts.
+ * For each size the run is timed live (the agent installed by a warm-up) and must pass
+ * every pair; afterwards each suite is checked with `predict` against the same manifests.
+ * The run writes TAP to stdout as it goes (thrown away here, as a terminal shows it) and
+ * its JSON report to a file, read back afterwards for the checks. Printed per size: wall
+ * time, pairs per second, the runner's log lines timestamped (the phases), the runner's
+ * peak RSS (this process, sampled every 20 ms while the command runs, so the bench's own
+ * parse of the report is not in it), the peak RSS of each of the lab's agent probe
+ * processes, sampled from /proc, and the CPU time of the runner, of the agents with their
+ * helpers (the lab supervisor's reaped children: every exec ends there), of the lab's
+ * kubelets (the supervisor itself, relaying the execs) and of the API server: with 8
+ * nodes on one machine, CPU is what the lab runs out of.
  * Targets: 10,000 pairs under 3 s, 50,000 under 10 s, the runner under 500 MB.
  * Needs root and the control-plane binaries (npm run setup:lab).
- *   node --import tsx bench/scale.ts [--sizes 1000,10000,50000] [--nodes 8]
+ *   npm run bench:scale -- [--sizes 1000,10000,50000] [--nodes 8] [--lab bscale] [--keep-lab]
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { labDown, labUp } from '../src/lab/index.js';
+import { labDown, labPaths, labStatus, labUp, readSupervisorRecord } from '../src/lab/index.js';
 import { checkRun, cli, pairCounts } from './cli-run.js';
 import type { CliRun } from './cli-run.js';
 
-const LAB = 'bscale';
 const NAMESPACES = Array.from({ length: 10 }, (_, i) => `scale-${i}`);
 const TRUSTED = new Set(NAMESPACES.filter((_, i) => i % 2 === 0));
 const GROUPS = 4;
@@ -39,15 +45,21 @@ const PORTS = [
 ] as const;
 const TARGETS: Readonly<Record<number, number>> = { 10_000: 3, 50_000: 10 };
 const RUNNER_MEMORY_TARGET_MB = 500;
+/** USER_HZ: /proc counts CPU time in these on every Linux the lab runs on. */
+const CLOCK_TICKS = 100;
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000,50000' },
     nodes: { type: 'string', default: '8' },
+    lab: { type: 'string', default: 'bscale' },
+    // Leaves the lab and the suites in place, to probe them again by hand; uses a lab already up.
+    'keep-lab': { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
 const nodes = Number(values.nodes);
+const LAB = values.lab;
 
 interface Assertion {
   readonly from: string;
@@ -63,6 +75,35 @@ try {
   await mkdir(manifestDir);
   await writeFile(join(manifestDir, 'scale.yaml'), manifests());
   const suites = await writeSuites(sizes);
+  await bringUpLab();
+  const first = suites.values().next().value;
+  if (first === undefined) throw new Error('no sizes');
+  checkRun(
+    'the warm-up run',
+    await cli(['run', first, '--lab', LAB, '--keep-agent', '--reporter', 'json']),
+    sizes[0] ?? 0,
+  );
+
+  const lab = await labProcesses();
+  for (const [size, suiteDir] of suites) {
+    const sampler = startAgentSampler(lab.supervisor);
+    const before = await lab.cpu();
+    // TAP on stdout as the run goes (what CI gets without a terminal), the JSON report to a file.
+    const jsonFile = join(dir, `report-${size}.json`);
+    const run = await cli(
+      ['run', suiteDir, '--lab', LAB, '--keep-agent', '--reporter', 'tap', '--json', jsonFile],
+      { jsonFile },
+    );
+    const after = await lab.cpu();
+    const agents = sampler.stop();
+    report(size, run, agents, {
+      agentsMs: after.children - before.children,
+      kubeletsMs: after.kubelets - before.kubelets,
+      apiServerMs: after.apiServer - before.apiServer,
+    });
+    checkRun(`the run of ${size} pairs`, run, size);
+  }
+  // After the timed runs, so that the runner's peak RSS is the runs' own: the model agrees.
   for (const [size, suiteDir] of suites) {
     const predicted = await cli(['predict', suiteDir, '--state', manifestDir, '--reporter', 'json']);
     const counts = pairCounts(predicted.report);
@@ -70,7 +111,25 @@ try {
       throw new Error(`predict of ${size} pairs: exit ${predicted.exitCode}, ${counts.total} pairs`);
     }
   }
+} catch (error) {
+  console.error(`bench/scale: ${error instanceof Error ? error.message : String(error)}`);
+  failed = true;
+} finally {
+  if (values['keep-lab']) {
+    console.log(`kept: lab '${LAB}', manifests and suites in ${dir}`);
+  } else {
+    await labDown({ lab: LAB, progress: () => undefined });
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+process.exitCode = failed ? 1 : 0;
 
+/** A new lab; with --keep-lab, one already up under that name is used as it is. */
+async function bringUpLab(): Promise<void> {
+  if (values['keep-lab'] && (await labStatus({ lab: LAB })).ok) {
+    console.log(`lab: '${LAB}' is already up, used as it is`);
+    return;
+  }
   const upStart = Date.now();
   const up = await labUp({
     lab: LAB,
@@ -85,70 +144,105 @@ try {
   console.log(
     `lab: ${up.pods} pods over ${nodes} nodes, up in ${((Date.now() - upStart) / 1000).toFixed(1)} s (not counted below)`,
   );
-  const first = suites.values().next().value;
-  if (first === undefined) throw new Error('no sizes');
-  checkRun(
-    'the warm-up run',
-    await cli(['run', first, '--lab', LAB, '--keep-agent', '--reporter', 'json']),
-    sizes[0] ?? 0,
-  );
-
-  for (const [size, suiteDir] of suites) {
-    const sampler = startAgentSampler();
-    const run = await cli(['run', suiteDir, '--lab', LAB, '--keep-agent', '--reporter', 'json']);
-    const agents = await sampler.stop();
-    checkRun(`the run of ${size} pairs`, run, size);
-    report(size, run, agents);
-  }
-} catch (error) {
-  console.error(`bench/scale: ${error instanceof Error ? error.message : String(error)}`);
-  failed = true;
-} finally {
-  await labDown({ lab: LAB, progress: () => undefined });
-  await rm(dir, { recursive: true, force: true });
 }
-process.exitCode = failed ? 1 : 0;
 
-function report(size: number, run: CliRun, agents: ReadonlyMap<number, number>): void {
+interface LabCpu {
+  /** The supervisor's reaped children: the agents, their helpers and nsenter. */
+  readonly children: number;
+  /** The supervisor itself: every node's kubelet, relaying the execs' input and output. */
+  readonly kubelets: number;
+  readonly apiServer: number;
+}
+
+/** CPU milliseconds of the lab's supervisor's reaped children and of its API server, from /proc. */
+async function labProcesses(): Promise<{ supervisor: number; cpu: () => Promise<LabCpu> }> {
+  const record = await readSupervisorRecord(labPaths(LAB));
+  if (record === undefined) throw new Error(`lab '${LAB}' has no supervisor record`);
+  const apiServer = record.processes.find((p) => p.name.includes('apiserver'));
+  const ticks = async (pid: number | undefined): Promise<number[]> => {
+    if (pid === undefined) return [];
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // The fields after the command (which may hold spaces): utime is the 14th field of the line.
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 15)
+      .map(Number);
+  };
+  const ms = (tickCount: number) => (tickCount * 1000) / CLOCK_TICKS;
+  return {
+    supervisor: record.supervisor.pid,
+    cpu: async () => {
+      const [selfUser = 0, selfSystem = 0, childUser = 0, childSystem = 0] = await ticks(
+        record.supervisor.pid,
+      );
+      const [user = 0, system = 0] = await ticks(apiServer?.pid);
+      return {
+        children: ms(childUser + childSystem),
+        kubelets: ms(selfUser + selfSystem),
+        apiServer: ms(user + system),
+      };
+    },
+  };
+}
+
+function report(
+  size: number,
+  run: CliRun,
+  agents: ReadonlyMap<number, number>,
+  cpu: { agentsMs: number; kubeletsMs: number; apiServerMs: number },
+): void {
   const seconds = run.wallMs / 1000;
   const target = TARGETS[size];
-  const runnerMb = process.resourceUsage().maxRSS / 1024;
+  const runnerMb = run.peakRssMb;
   const agentMb = [...agents.values()].map((kb) => kb / 1024).sort((a, b) => b - a);
   console.log(`\n${size} pairs (${pairCounts(run.report).deny} deny), timeout 1s:`);
   console.log(
     `  wall ${seconds.toFixed(2)} s${target === undefined ? '' : ` (target ${target} s)`}, ${Math.round(size / seconds)} pairs/s`,
   );
   console.log(
-    `  runner peak RSS ${runnerMb.toFixed(0)} MB (target ${RUNNER_MEMORY_TARGET_MB} MB), CPU ${run.cpuMs.toFixed(0)} ms; machine ${(run.machineBusy * 100).toFixed(0)}% busy, load ${loadavg()[0]?.toFixed(2)}`,
+    `  runner peak RSS ${runnerMb.toFixed(0)} MB (target ${RUNNER_MEMORY_TARGET_MB} MB); machine ${(run.machineBusy * 100).toFixed(0)}% busy, load ${loadavg()[0]?.toFixed(2)}`,
   );
   console.log(
     `  agent probe processes: ${agentMb.length}, peak RSS ${agentMb.map((mb) => mb.toFixed(0)).join(', ')} MB`,
+  );
+  console.log(
+    `  CPU: runner ${(run.cpuMs / 1000).toFixed(2)} s, agents and helpers ${(cpu.agentsMs / 1000).toFixed(2)} s, lab kubelets ${(cpu.kubeletsMs / 1000).toFixed(2)} s, API server ${(cpu.apiServerMs / 1000).toFixed(2)} s`,
   );
   console.log('  phases (the runner’s log, ms from the start):');
   for (const line of run.log) console.log(`    ${line}`);
 }
 
-/** Peak RSS (kB) of every `netpol-assert-agent probe` process seen while the sampler runs. */
-function startAgentSampler(): { stop: () => Promise<ReadonlyMap<number, number>> } {
+/**
+ * Peak RSS (kB) of every `netpol-assert-agent probe` process of this lab seen while the
+ * sampler runs. The lab's kubelets run an exec as `nsenter ... node`, and nsenter execs
+ * in place, so an agent is a child of the lab's supervisor: only its children are read
+ * (/proc/PID/task/TID/children), with synchronous reads, so that the sampler, which runs
+ * in the runner's process, costs it next to nothing.
+ */
+function startAgentSampler(supervisor: number): { stop: () => ReadonlyMap<number, number> } {
   const peaks = new Map<number, number>();
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      for (const entry of await readdir('/proc')) {
-        if (!/^\d+$/.test(entry)) continue;
-        const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-        if (!cmdline.includes('netpol-assert-agent') || !cmdline.split('\0').includes('probe')) continue;
-        const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
-        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        peaks.set(Number(entry), Math.max(peaks.get(Number(entry)) ?? 0, kb));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+  const read = (path: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return '';
     }
-  })();
+  };
+  const sample = (): void => {
+    const tasks = readdirSync(`/proc/${supervisor}/task`);
+    const children = tasks.flatMap((task) => read(`/proc/${supervisor}/task/${task}/children`).split(' '));
+    for (const pid of children) {
+      if (pid.trim() === '') continue;
+      if (!read(`/proc/${pid}/cmdline`).split('\0').includes('probe')) continue;
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(read(`/proc/${pid}/status`))?.[1] ?? 0);
+      peaks.set(Number(pid), Math.max(peaks.get(Number(pid)) ?? 0, kb));
+    }
+  };
+  const timer = setInterval(sample, 100);
   return {
-    stop: async () => {
-      running = false;
-      await loop;
+    stop: () => {
+      clearInterval(timer);
       return peaks;
     },
   };

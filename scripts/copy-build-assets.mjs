@@ -6,6 +6,7 @@ import { cp } from 'node:fs/promises';
 
 const copies = [
   ['src/lab/responder/responder.c', 'dist/src/lab/responder/responder.c'],
+  ['src/lab/link-faults/lossy-link.c', 'dist/src/lab/link-faults/lossy-link.c'],
   ['agent/native', 'dist/agent/native'],
   ['agent/manifests', 'dist/agent/manifests'],
   ['recipes', 'dist/recipes'],

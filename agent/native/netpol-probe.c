@@ -1,19 +1,34 @@
 /*
- * netpol-probe: carries out one network namespace's probes for netpol-assert-agent.
+ * netpol-probe: carries out a batch's probes for netpol-assert-agent, from inside the
+ * network namespaces they name.
  *
- * The agent starts one per namespace, already inside it:
- *     nsenter --net=/proc/<pid>/ns/net -- netpol-probe
- * and writes its task list on stdin, one task per line, then the line "end":
+ * The agent starts one per batch and writes its task list on stdin, one task per line,
+ * then the line "end":
+ *     netns PATH
  *     probe IDX tcp|udp|udp-send|sctp|dns-udp|dns-tcp ADDR PORT TIMEOUT_MS ATTEMPTS NONCE
  *     capture IDX PORT TIMEOUT_MS ATTEMPTS NONCE
- * It opens the capture sockets, prints "ready", waits for the line "go" (or end of
- * input), then runs every task concurrently (non-blocking sockets, one poll loop) and
- * prints one line per attempt as soon as it is known:
+ * A task runs in the namespace of the last "netns" line before it (PATH is the rest of
+ * the line, e.g. /proc/<pid>/ns/net), or in the helper's own without one. A socket stays
+ * in the namespace it was made in, so the helper enters each namespace (setns, which
+ * needs CAP_SYS_ADMIN) only to make its sockets: one process for every namespace of a
+ * batch, instead of an nsenter and a helper per namespace. A namespace it cannot open
+ * or enter gets the line
+ *     netns-failed K ERRNO
+ * (K counts the "netns" lines from 0) and its tasks are not run: the agent fails them
+ * with why. It opens the capture sockets, prints "ready", waits for the line "go" (or
+ * end of input), then runs every task concurrently (non-blocking sockets, one poll loop)
+ * and prints one line per attempt as soon as it is known:
  *     result IDX ATTEMPT WORD ELAPSED_MS DETAIL
  * WORD for probes: connected | refused | timeout | unreachable | unsupported | sent | error;
  * for captures: seen | not-seen | error. DETAIL is an errno or ICMP name, or "-".
  * A probe's attempts run one after another (a policy may race its own enforcement);
  * different probes run at the same time, so a batch takes about one timeout per attempt.
+ * Within an attempt a lost packet is sent again, as a lossy network needs: a UDP
+ * datagram or DNS query goes again every RESEND_MS until answered, and a TCP or SCTP
+ * handshake not answered after RESEND_MS is joined by another on a new socket, at most
+ * MAX_EXTRA more, each after twice the wait of the one before (200, 600, 1400 ms; the
+ * kernel resends a SYN only after 1 s). The first handshake to end decides. A policy
+ * drops them all alike, so a deny still times out; only an allow gets more chances.
  *
  *   tcp, sctp   non-blocking connect: handshake = connected, RST/ABORT = refused,
  *               ICMP unreachable or a local EPERM/EACCES = unreachable, nothing = timeout.
@@ -49,6 +64,8 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <time.h> /* before linux/errqueue.h, which uses struct timespec (musl defines it only here) */
 #include <linux/errqueue.h>
 #include <netinet/in.h>
@@ -69,11 +86,14 @@
 
 #define VERSION "netpol-probe 1"
 #define MAX_TASKS 200000
+#define MAX_NETNS 4096
 #define MAX_ATTEMPTS 100
 #define MAX_NONCE 64
 #define MAX_TIMEOUT_MS 100000000
 #define PAYLOAD_PREFIX "npa1 "
 #define DNS_QUERY_MAX 128 /* the query and TCP's 2-byte length prefix */
+#define RESEND_MS 200
+#define MAX_EXTRA 3
 
 enum mode { M_TCP, M_UDP, M_UDP_SEND, M_SCTP, M_DNS_UDP, M_DNS_TCP, M_CAPTURE };
 enum state { S_QUEUED, S_ACTIVE, S_DONE };
@@ -104,11 +124,18 @@ struct task {
   char problem[24];      /* dns: the first reply that did not count, reported at the deadline */
   unsigned char *seen; /* captures: one flag per attempt */
   int seen_count;
+  int ns; /* the namespace it runs in: an index into namespaces */
+  long long resend_ms;   /* when the datagram goes again or another handshake starts; 0: never */
+  int resend_gap_ms;     /* handshakes: the wait before the next one, doubled each time */
+  int extra[MAX_EXTRA];  /* handshakes started after the first, still pending */
+  int extra_count;
 };
 
 static struct task *tasks;
 static long task_count;
 static long task_capacity;
+static long extra_open;   /* sockets of extra handshakes, every task's */
+static long extra_budget; /* extras start only while attempts and extras hold fewer sockets */
 
 static long long now_ms(void) {
   struct timespec ts;
@@ -182,6 +209,47 @@ static int protocol_missing(int err) {
   return err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT || err == EAFNOSUPPORT;
 }
 
+/* ------------------------------------------------------------ namespaces */
+
+/* 0 is the helper's own namespace; 1.. one per "netns" line, in order. */
+struct netns {
+  int fd;     /* the namespace file, open; -1 when it could not be */
+  int failed; /* errno of opening or entering it: its tasks are not run */
+  int raw4, raw6;
+  char capture_error[32];
+};
+
+static struct netns *namespaces;
+static int netns_count;
+static int current_netns; /* the namespace the helper is in now */
+static int task_netns;    /* the namespace of the tasks being read */
+
+static void add_netns(int fd, int failed) {
+  namespaces = realloc(namespaces, (size_t)(netns_count + 1) * sizeof *namespaces);
+  if (namespaces == NULL) fatal("out of memory");
+  namespaces[netns_count] = (struct netns){.fd = fd, .failed = failed, .raw4 = -1, .raw6 = -1};
+  netns_count++;
+}
+
+/* "netns PATH": the namespace of the tasks that follow. */
+static void parse_netns(const char *path, long line_number) {
+  if (netns_count > MAX_NETNS) fatal("line %ld: more than %d namespaces", line_number, MAX_NETNS);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  add_netns(fd, fd < 0 ? errno : 0);
+  task_netns = netns_count - 1;
+}
+
+/* Enters namespace i, to make a socket there: 0, or the errno why not. */
+static int enter_netns(int i) {
+  if (i == current_netns) return 0;
+  struct netns *ns = &namespaces[i];
+  if (ns->failed) return ns->failed;
+  if (ns->fd < 0) return EBADF;
+  if (setns(ns->fd, CLONE_NEWNET) < 0) return errno;
+  current_netns = i;
+  return 0;
+}
+
 /* ------------------------------------------------------------ output */
 
 static void report(struct task *t, int attempt, const char *word, long long elapsed, const char *detail) {
@@ -240,6 +308,7 @@ static struct task *new_task(long line_number) {
   struct task *t = &tasks[task_count];
   memset(t, 0, sizeof *t);
   t->fd = -1;
+  t->ns = task_netns;
   return t;
 }
 
@@ -361,6 +430,10 @@ static int read_tasks(void) {
   char *line;
   while ((line = read_line()) != NULL) {
     line_number++;
+    if (strncmp(line, "netns ", 6) == 0) {
+      parse_netns(line + 6, line_number);
+      continue;
+    }
     char *words[12];
     int n = split_words(line, words, 12);
     if (n == 1) continue;
@@ -518,8 +591,16 @@ static const char *dns_rcode_detail(int rcode, char *out, size_t size) {
 
 /* ------------------------------------------------------------ probes */
 
+static void close_extras(struct task *t) {
+  for (int e = 0; e < t->extra_count; e++) close(t->extra[e]);
+  extra_open -= t->extra_count;
+  t->extra_count = 0;
+  t->resend_ms = 0;
+}
+
 static void finish_attempt(struct task *t, const char *word, const char *detail) {
   long long now = now_ms();
+  close_extras(t);
   if (t->fd >= 0) close(t->fd);
   t->fd = -1;
   free(t->reply);
@@ -566,8 +647,17 @@ static void start_attempt(struct task *t) {
   t->state = S_ACTIVE;
   t->started_ms = now_ms();
   t->deadline_ms = t->started_ms + t->timeout_ms;
+  t->resend_ms = t->started_ms + RESEND_MS;
+  t->resend_gap_ms = RESEND_MS;
   if (prepare_payload(t) < 0) {
     finish_attempt(t, "error", "dns-encode");
+    return;
+  }
+  int entered = enter_netns(t->ns);
+  if (entered != 0) {
+    char detail[32];
+    errno_detail(entered, detail, sizeof detail);
+    finish_attempt(t, "error", detail);
     return;
   }
   t->fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
@@ -735,7 +825,13 @@ static void on_dns_tcp_event(struct task *t, short revents) {
   if (revents & (POLLIN | POLLERR | POLLHUP)) dns_tcp_read(t);
 }
 
-static void on_probe_event(struct task *t, short revents) {
+static void on_extra_event(struct task *t, int fd, short revents);
+
+static void on_probe_event(struct task *t, int fd, short revents) {
+  if (fd != t->fd) {
+    if (!t->handshaken) on_extra_event(t, fd, revents);
+    return;
+  }
   if (is_udp(t)) {
     if (revents & POLLERR) finish_from_error_queue(t);
     else if (revents & POLLIN) on_udp_readable(t);
@@ -751,10 +847,55 @@ static void on_probe_event(struct task *t, short revents) {
   if (err == 0 && !(revents & POLLOUT)) return;
   if (err == 0 && t->mode == M_DNS_TCP) {
     t->handshaken = 1;
+    close_extras(t);
     dns_tcp_send(t);
     return;
   }
   finish_errno(t, err);
+}
+
+/* An extra handshake ended first: it becomes the attempt's socket, and ends the attempt as the first would. */
+static void on_extra_event(struct task *t, int fd, short revents) {
+  for (int e = 0; e < t->extra_count; e++) {
+    if (t->extra[e] != fd) continue;
+    t->extra[e] = t->fd;
+    t->fd = fd;
+    on_probe_event(t, t->fd, revents);
+    return;
+  }
+}
+
+/* The datagram again, or one more handshake on a new socket; never ends the attempt. */
+static void resend(struct task *t, long long now) {
+  if (is_udp(t)) {
+    /* An ICMP error it meets is in the error queue, where poll reports it. */
+    (void)send(t->fd, t->payload, t->payload_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    t->resend_ms = now + RESEND_MS;
+    return;
+  }
+  t->resend_gap_ms *= 2;
+  t->resend_ms = t->extra_count + 1 < MAX_EXTRA ? now + t->resend_gap_ms : 0;
+  int proto = t->mode == M_SCTP ? IPPROTO_SCTP : 0;
+  if (enter_netns(t->ns) != 0) return;
+  int fd = socket(t->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+  if (fd < 0) return;
+  if (connect(fd, (struct sockaddr *)&t->addr, t->addr_len) < 0 && errno != EINPROGRESS) {
+    close(fd); /* what the first handshake meets decides, not a failure of this one */
+    return;
+  }
+  t->extra[t->extra_count++] = fd;
+  extra_open++;
+}
+
+/* Every active probe whose resend is due, while sockets allow. */
+static void resend_due(long active) {
+  long long now = now_ms();
+  for (long i = 0; i < task_count; i++) {
+    struct task *t = &tasks[i];
+    if (t->state != S_ACTIVE || t->mode == M_CAPTURE || t->resend_ms == 0 || t->resend_ms > now) continue;
+    if (t->handshaken || (!is_udp(t) && active + extra_open >= extra_budget)) t->resend_ms = 0;
+    else resend(t, now);
+  }
 }
 
 /* What the socket waits for: the handshake (POLLOUT), the rest of a DNS query, or a reply (POLLIN). */
@@ -773,10 +914,6 @@ static void on_probe_deadline(struct task *t) {
 
 /* ------------------------------------------------------------ captures */
 
-static int raw4 = -1;
-static int raw6 = -1;
-static char capture_error[32];
-
 static int open_raw(int family) {
   int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
   if (fd < 0) return -1;
@@ -785,13 +922,31 @@ static int open_raw(int family) {
   return fd;
 }
 
-static void open_captures(void) {
-  int any = 0;
-  for (long i = 0; i < task_count; i++) any |= tasks[i].mode == M_CAPTURE;
-  if (!any) return;
-  raw4 = open_raw(AF_INET);
-  if (raw4 < 0) errno_detail(errno, capture_error, sizeof capture_error);
-  raw6 = open_raw(AF_INET6); /* a namespace without IPv6 is fine */
+/*
+ * Enters every namespace once: one that cannot be entered is reported (netns-failed)
+ * and its tasks dropped before anything runs. Then the capture sockets, in each
+ * namespace that captures.
+ */
+static void prepare_namespaces(void) {
+  for (int i = 1; i < netns_count; i++) {
+    struct netns *ns = &namespaces[i];
+    if (!ns->failed) ns->failed = enter_netns(i);
+    if (!ns->failed) continue;
+    char detail[32];
+    errno_detail(ns->failed, detail, sizeof detail);
+    printf("netns-failed %d %s\n", i - 1, detail);
+    for (long k = 0; k < task_count; k++)
+      if (tasks[k].ns == i) tasks[k].state = S_DONE;
+  }
+  for (int i = 0; i < netns_count; i++) {
+    struct netns *ns = &namespaces[i];
+    int any = 0;
+    for (long k = 0; k < task_count && !any; k++) any = tasks[k].ns == i && tasks[k].mode == M_CAPTURE;
+    if (!any || ns->failed || enter_netns(i) != 0) continue;
+    ns->raw4 = open_raw(AF_INET);
+    if (ns->raw4 < 0) errno_detail(errno, ns->capture_error, sizeof ns->capture_error);
+    ns->raw6 = open_raw(AF_INET6); /* a namespace without IPv6 is fine */
+  }
 }
 
 /* "npa1 NONCE ATTEMPT" at the start of a payload: the attempt, or -1. */
@@ -806,7 +961,7 @@ static int attempt_in_payload(const struct task *t, const unsigned char *p, size
   return digits == 0 ? -1 : attempt;
 }
 
-static void match_datagram(const unsigned char *udp, size_t n) {
+static void match_datagram(int ns, const unsigned char *udp, size_t n) {
   if (n < 8) return;
   int port = (udp[2] << 8) | udp[3];
   const unsigned char *payload = udp + 8;
@@ -814,7 +969,7 @@ static void match_datagram(const unsigned char *udp, size_t n) {
   long long now = now_ms();
   for (long i = 0; i < task_count; i++) {
     struct task *t = &tasks[i];
-    if (t->mode != M_CAPTURE || t->state != S_ACTIVE || t->port != port) continue;
+    if (t->mode != M_CAPTURE || t->state != S_ACTIVE || t->port != port || t->ns != ns) continue;
     int attempt = attempt_in_payload(t, payload, length);
     if (attempt < 0 || attempt >= t->attempts || t->seen[attempt]) continue;
     t->seen[attempt] = 1;
@@ -824,18 +979,19 @@ static void match_datagram(const unsigned char *udp, size_t n) {
   }
 }
 
-static void drain_raw(int fd, int family) {
+static void drain_raw(int ns, int family) {
+  int fd = family == AF_INET6 ? namespaces[ns].raw6 : namespaces[ns].raw4;
   static unsigned char buf[65536];
   for (;;) {
     ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
     if (n < 0) return;
     if (family == AF_INET6) {
-      match_datagram(buf, (size_t)n); /* IPv6 raw sockets start at the UDP header */
+      match_datagram(ns, buf, (size_t)n); /* IPv6 raw sockets start at the UDP header */
       continue;
     }
     if (n < 20 || buf[9] != IPPROTO_UDP) continue;
     size_t header = (size_t)(buf[0] & 0x0f) * 4;
-    if ((size_t)n > header) match_datagram(buf + header, (size_t)n - header);
+    if ((size_t)n > header) match_datagram(ns, buf + header, (size_t)n - header);
   }
 }
 
@@ -889,11 +1045,11 @@ static void start_tasks(void) {
   long long now = now_ms();
   for (long i = 0; i < task_count; i++) {
     struct task *t = &tasks[i];
-    if (t->mode != M_CAPTURE) continue;
+    if (t->mode != M_CAPTURE || t->state == S_DONE) continue;
     t->started_ms = now;
     t->deadline_ms = now + t->timeout_ms;
-    if (raw4 < 0) {
-      for (int a = 0; a < t->attempts; a++) report(t, a, "error", 0, capture_error);
+    if (namespaces[t->ns].raw4 < 0) {
+      for (int a = 0; a < t->attempts; a++) report(t, a, "error", 0, namespaces[t->ns].capture_error);
       t->state = S_DONE;
     } else {
       t->state = S_ACTIVE;
@@ -901,79 +1057,113 @@ static void start_tasks(void) {
   }
 }
 
+/* poll's owner of a capture socket: the namespace and family, below STDIN_OWNER. */
+#define STDIN_OWNER (-1L)
+static long raw_owner(int ns, int family) { return -2L - 2L * ns - (family == AF_INET6); }
+static int raw_netns(long owner) { return (int)((-owner - 2) / 2); }
+static int raw_family(long owner) { return (-owner - 2) % 2 ? AF_INET6 : AF_INET; }
+
+static void handle_events(struct pollfd *fds, const long *owner, nfds_t n, long *active) {
+  for (nfds_t k = 0; k < n; k++) {
+    if (fds[k].revents == 0) continue;
+    if (owner[k] == STDIN_OWNER) read_stops();
+    else if (owner[k] < 0) drain_raw(raw_netns(owner[k]), raw_family(owner[k]));
+    else {
+      struct task *t = &tasks[owner[k]];
+      if (t->state != S_ACTIVE) continue;
+      on_probe_event(t, fds[k].fd, fds[k].revents);
+      if (t->state != S_ACTIVE) (*active)--;
+    }
+  }
+}
+
+/*
+ * Deadlines are judged after a poll, never before one: a task expires only when a poll
+ * that began at or after its deadline reported nothing for it. A helper starved of CPU
+ * (thousands of connects on a busy machine) may wake long after a deadline; the
+ * handshake or datagram that arrived meanwhile is still counted, not taken for a timeout.
+ */
 static void run(void) {
   long max_active = max_active_probes();
-  struct pollfd *fds = calloc((size_t)task_count + 3, sizeof *fds);
-  long *owner = calloc((size_t)task_count + 3, sizeof *owner);
-  if (fds == NULL || owner == NULL) fatal("out of memory");
+  extra_budget = max_active / 2;
+  size_t room = (size_t)(task_count + extra_budget) + 2 * (size_t)netns_count + 1;
+  struct pollfd *fds = calloc(room, sizeof *fds);
+  long *owner = calloc(room, sizeof *owner);
+  unsigned char *capturing_in = calloc((size_t)netns_count, 1);
+  if (fds == NULL || owner == NULL || capturing_in == NULL) fatal("out of memory");
   start_tasks();
   long active = 0;
   for (;;) {
     /* Start queued attempts while there is room; a finished attempt requeues its task. */
-    for (long i = 0; i < task_count && active < max_active; i++) {
+    for (long i = 0; i < task_count && active + extra_open < max_active; i++) {
       struct task *t = &tasks[i];
-      while (t->mode != M_CAPTURE && t->state == S_QUEUED && active < max_active) {
+      while (t->mode != M_CAPTURE && t->state == S_QUEUED && active + extra_open < max_active) {
         start_attempt(t);
         if (t->state == S_ACTIVE) active++;
       }
     }
     nfds_t n = 0;
-    long long now = now_ms(), wake = -1;
+    long long wake = -1;
     int pending = 0, capturing = 0;
+    memset(capturing_in, 0, (size_t)netns_count);
     for (long i = 0; i < task_count; i++) {
       struct task *t = &tasks[i];
       if (t->state == S_DONE) continue;
       pending = 1;
       if (t->state != S_ACTIVE) continue;
-      if (t->deadline_ms <= now) {
-        if (t->mode == M_CAPTURE) close_capture(t);
-        else {
-          on_probe_deadline(t);
-          active--;
-        }
-        wake = now; /* come round again at once to start what is queued */
-        continue;
-      }
       if (wake < 0 || t->deadline_ms < wake) wake = t->deadline_ms;
       if (t->mode == M_CAPTURE) {
-        capturing = 1;
+        capturing = capturing_in[t->ns] = 1;
         continue;
       }
+      if (t->resend_ms > 0 && t->resend_ms < wake) wake = t->resend_ms;
       fds[n].fd = t->fd;
       fds[n].events = probe_events(t);
       fds[n].revents = 0;
       owner[n++] = i;
+      for (int e = 0; e < t->extra_count; e++) {
+        fds[n] = (struct pollfd){.fd = t->extra[e], .events = POLLOUT};
+        owner[n++] = i;
+      }
     }
     if (!pending) break;
-    if (capturing && raw4 >= 0) {
-      fds[n] = (struct pollfd){.fd = raw4, .events = POLLIN};
-      owner[n++] = -1;
-    }
-    if (capturing && raw6 >= 0) {
-      fds[n] = (struct pollfd){.fd = raw6, .events = POLLIN};
-      owner[n++] = -2;
+    for (int k = 0; k < netns_count; k++) {
+      if (!capturing_in[k]) continue;
+      if (namespaces[k].raw4 >= 0) {
+        fds[n] = (struct pollfd){.fd = namespaces[k].raw4, .events = POLLIN};
+        owner[n++] = raw_owner(k, AF_INET);
+      }
+      if (namespaces[k].raw6 >= 0) {
+        fds[n] = (struct pollfd){.fd = namespaces[k].raw6, .events = POLLIN};
+        owner[n++] = raw_owner(k, AF_INET6);
+      }
     }
     if (capturing && !input_ended) {
       fds[n] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
-      owner[n++] = -3;
+      owner[n++] = STDIN_OWNER;
     }
-    int timeout = wake < 0 ? 1000 : (int)(wake - now < 0 ? 0 : wake - now);
+    long long polled = now_ms(); /* the poll sees everything that arrived before this */
+    int timeout = wake < 0 ? 1000 : (int)(wake - polled < 0 ? 0 : wake - polled);
+    fflush(stdout); /* what is known goes out before the wait: one write per round, not per line */
     int ready = poll(fds, n, timeout);
     if (ready < 0 && errno != EINTR) fatal("poll: %s", strerror(errno));
-    for (nfds_t k = 0; k < n && ready > 0; k++) {
-      if (fds[k].revents == 0) continue;
-      if (owner[k] == -1) drain_raw(raw4, AF_INET);
-      else if (owner[k] == -2) drain_raw(raw6, AF_INET6);
-      else if (owner[k] == -3) read_stops();
+    if (ready > 0) handle_events(fds, owner, n, &active);
+    resend_due(active);
+    /* A deadline reached while poll waited is judged by the next poll, which does not wait. */
+    if (ready < 0 || polled < wake) continue;
+    for (long i = 0; i < task_count; i++) {
+      struct task *t = &tasks[i];
+      if (t->state != S_ACTIVE || t->deadline_ms > polled) continue;
+      if (t->mode == M_CAPTURE) close_capture(t);
       else {
-        struct task *t = &tasks[owner[k]];
-        on_probe_event(t, fds[k].revents);
-        if (t->state != S_ACTIVE) active--;
+        on_probe_deadline(t);
+        active--;
       }
     }
   }
   free(fds);
   free(owner);
+  free(capturing_in);
 }
 
 int main(int argc, char **argv) {
@@ -986,10 +1176,15 @@ int main(int argc, char **argv) {
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
-  setvbuf(stdout, NULL, _IOLBF, 0);
+  /* Fully buffered, flushed before every wait: thousands of results are a few writes, not one each. */
+  setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+  /* The helper's own namespace, to come back to for tasks without a "netns" line. */
+  int own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  add_netns(own, 0);
   int ended = read_tasks();
-  open_captures();
+  prepare_namespaces();
   puts("ready");
+  fflush(stdout);
   if (!ended) wait_for_go();
   run();
   return 0;

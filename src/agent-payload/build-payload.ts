@@ -1,6 +1,6 @@
 /**
  * Builds the agent's payload, the files agent/Dockerfile copies into the image: the agent
- * bundled by esbuild into one ESM file for Node 20 (execa and yaml inside, the package
+ * bundled by esbuild into one ESM file for Node 20 (execa inside, the package
  * version embedded, so it needs no node_modules and no package.json beside it), and
  * netpol-probe linked statically with musl-gcc, so it runs on Alpine as on any Linux.
  * Each file is written under a temporary name, checked by running it, then renamed, and

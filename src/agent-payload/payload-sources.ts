@@ -1,7 +1,7 @@
 /**
  * What a payload is built from, as one hash: the agent's TypeScript (agent/**\/*.ts), the
  * C helper (agent/native/*.c), the package version embedded in the bundle, and, in a
- * checkout, the builder and the lock file (the bundled execa and yaml). Any change to
+ * checkout, the builder and the lock file (the bundled execa). Any change to
  * them makes a payload stale.
  */
 import { createHash } from 'node:crypto';

@@ -65,9 +65,14 @@ export async function bundleCli(
     ],
   });
   await cp(join(root, 'node_modules/yargs/locales'), join(outdir, YARGS_LOCALES), { recursive: true });
-  // The lab's responder is compiled on first use from the source beside its module.
-  await mkdir(join(outdir, 'responder'), { recursive: true });
-  await cp(join(root, 'src/lab/responder/responder.c'), join(outdir, 'responder/responder.c'));
+  // The lab's C programs are compiled on first use from the sources beside their modules.
+  for (const [part, source] of [
+    ['responder', 'responder.c'],
+    ['link-faults', 'lossy-link.c'],
+  ] as const) {
+    await mkdir(join(outdir, part), { recursive: true });
+    await cp(join(root, 'src/lab', part, source), join(outdir, part, source));
+  }
   return {
     folder: outdir,
     entry: join(outdir, CLI_BUNDLE_ENTRY),

@@ -1,7 +1,7 @@
 /**
  * `netpol-assert clean`: remove everything a run or the agent left in a cluster (after a
- * killed run): what carries the run label (probe pods, run namespaces, suites' setup
- * objects) and the agent.
+ * killed run): what carries the run label, of any kind the cluster serves (probe pods,
+ * run namespaces, suites' setup objects), and the agent, whichever runs claim it.
  */
 import type { CommandContext, CommandFactory } from './command.js';
 import { withClusterOptions } from './cluster-options.js';
@@ -24,16 +24,19 @@ export const cleanCommand: CommandFactory<CleanArgs> = (context, setExit) => ({
 
 async function clean(args: CleanArgs, context: CommandContext): Promise<number> {
   // The Kubernetes client loads here, when the command runs, not with the command line.
-  const [{ connectCluster }, { exitForFailure }, { removeSetupLeftovers }] = await Promise.all([
+  const [{ reachCluster }, { exitForFailure }, { removeSetupLeftovers }] = await Promise.all([
     import('./connect-cluster.js'),
     import('./exit-for-failure.js'),
     import('../cluster/index.js'),
   ]);
   try {
-    const { cluster, kubeConfig } = connectCluster(args);
-    // Suites' setup objects a killed run left (workloads, Services, policies), then its pods and namespaces.
-    const setup = await removeSetupLeftovers(kubeConfig);
-    for (const object of setup) context.stdout.write(`removed setup object ${object}\n`);
+    const { cluster, kubeConfig } = await reachCluster(args);
+    // What a killed run left with its label, of every kind the cluster serves (a suite's
+    // setup objects), then its probe pods and namespaces, then the agent.
+    const leftovers = await removeSetupLeftovers(kubeConfig);
+    for (const object of leftovers.removed) context.stdout.write(`removed setup object ${object}\n`);
+    for (const kind of leftovers.notSearched)
+      context.stderr.write(`netpol-assert: not searched for leftovers: ${kind}\n`);
     await cluster.removeRunObjects();
     if (!args['keep-agent']) await cluster.removeAgent();
     context.stdout.write(`removed netpol-assert's leftovers from ${cluster.name}\n`);

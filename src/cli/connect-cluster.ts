@@ -6,7 +6,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterNotice } from '../cluster/index.js';
-import { ClusterUnavailableError, KubeCluster, noticeText } from '../cluster/index.js';
+import { checkApiServer, ClusterUnavailableError, KubeCluster, noticeText } from '../cluster/index.js';
 import { labOutsideHosts, labPaths } from '../lab/index.js';
 import type { OutsideSources } from '../probe/index.js';
 import type { ClusterOptions } from './cluster-options.js';
@@ -55,6 +55,25 @@ export function connectCluster(options: ClusterOptions, notices?: OutputStream):
     ...(options.context ? { context: options.context } : {}),
   });
   return { cluster, kubeConfig: cluster.kubeConfig };
+}
+
+/**
+ * connectCluster, then one request to the API server: a command that will change the
+ * cluster calls this, so that a server that is not there, or that refuses the user, ends
+ * it (exit 3) before anything was made and nothing needs removing.
+ */
+export async function reachCluster(
+  options: ClusterOptions,
+  notices?: OutputStream,
+): Promise<ConnectedCluster> {
+  const connected = connectCluster(options, notices);
+  const hint = options.lab === undefined ? undefined : labHint(options.lab);
+  await checkApiServer(connected.kubeConfig, hint);
+  return connected;
+}
+
+function labHint(lab: string): string {
+  return `is lab '${lab}' up? see "netpol-assert lab status"`;
 }
 
 /** The lab's outside hosts, asked of its supervisor when a run needs them; no answer is exit 3. */

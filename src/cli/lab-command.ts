@@ -1,5 +1,6 @@
 /**
- * `netpol-assert lab up -f DIR [--cni MODE] [--nodes N] [--name NAME] | apply -f DIR | status | down`:
+ * `netpol-assert lab up -f DIR [--cni MODE] [--nodes N] [--name NAME] | apply -f DIR | status |
+ * kubeconfig --user NAME [--role FILE] | down`:
  * the embedded cluster (docs/contract.md §3). Progress goes to stderr; stdout gets what a
  * script wants: the kubeconfig path after `up`, the tables of `status`. The lab's code
  * (and the Kubernetes client) loads when a lab command runs, not with the command line.
@@ -11,7 +12,15 @@ import type { ExitCodeValue } from './exit-codes.js';
 import { assertNever } from '../shared/index.js';
 import { formatProblem } from '../shared/index.js';
 // The lab's operations load its code when they are called (src/lab/index.ts).
-import { DEFAULT_LAB_NAME, labApply, labDown, labStatus, labUp, renderLabStatus } from '../lab/index.js';
+import {
+  DEFAULT_LAB_NAME,
+  labApply,
+  labDown,
+  labStatus,
+  labUp,
+  labUserKubeconfig,
+  renderLabStatus,
+} from '../lab/index.js';
 import type { LabFailure } from '../lab/index.js';
 
 interface LabOptions {
@@ -24,6 +33,12 @@ interface UpArgs extends LabOptions {
   nodes: number;
   'k8s-bin'?: string;
   timeout: number;
+}
+
+interface KubeconfigArgs extends LabOptions {
+  user: string;
+  role?: string;
+  output?: string;
 }
 
 interface ApplyArgs extends LabOptions {
@@ -55,8 +70,9 @@ export const labCommand: CommandFactory<LabOptions> = (context, setExit) => ({
       .command(upCommand(context, setExit))
       .command(applyCommand(context, setExit))
       .command(statusCommand(context, setExit))
+      .command(kubeconfigCommand(context, setExit))
       .command(downCommand(context, setExit))
-      .demandCommand(1, 'name a lab command: up, apply, status or down') as never,
+      .demandCommand(1, 'name a lab command: up, apply, status, kubeconfig or down') as never,
   handler: () => undefined,
 });
 
@@ -79,7 +95,8 @@ function upCommand(
           type: 'string',
           default: 'full',
           describe:
-            'policy enforcement: full, none, ingress-only, no-ipblock, no-combined-selectors, no-cluster-policies, no-pass, delay=SECONDS',
+            'policy enforcement: full, none, ingress-only, no-ipblock, no-combined-selectors, no-cluster-policies, no-pass, delay=SECONDS; ' +
+            'MODE+lossy[=LOSS%/JITTERms] or lossy (full) for pod links that lose 5% and delay 0-200 ms each way',
         })
         .option('nodes', { type: 'number', default: 2, describe: 'how many nodes' })
         .option('k8s-bin', {
@@ -147,6 +164,48 @@ function statusCommand(
       const result = await labStatus({ lab: args.name });
       if (!result.ok) return setExit(reportFailure(result, context));
       context.stdout.write(renderLabStatus(result));
+      setExit(ExitCode.ok);
+    },
+  };
+}
+
+function kubeconfigCommand(
+  context: CommandContext,
+  setExit: (code: number) => void,
+): CommandModule<LabOptions, KubeconfigArgs> {
+  return {
+    command: 'kubeconfig',
+    describe:
+      "a user's kubeconfig with exactly one ClusterRole (default: the runner's least privilege); prints its path",
+    builder: (args) =>
+      args
+        .option('user', {
+          type: 'string',
+          demandOption: true,
+          describe: "the user (a DNS label), its certificate's common name",
+        })
+        .option('role', {
+          type: 'string',
+          describe: 'a file with one ClusterRole (default: agent/manifests/runner-clusterrole.yaml)',
+        })
+        .option('output', {
+          alias: 'o',
+          type: 'string',
+          describe: "where to write it (default: in the lab's state folder)",
+        }) as never,
+    handler: async (args) => {
+      const result = await labUserKubeconfig({
+        lab: args.name,
+        user: args.user,
+        ...(args.role === undefined ? {} : { role: args.role }),
+        ...(args.output === undefined ? {} : { output: args.output }),
+        progress: progressTo(context),
+      });
+      if (!result.ok) return setExit(reportFailure(result, context));
+      context.stderr.write(
+        `user ${args.user} of lab '${args.name}' has ClusterRole ${result.role} (${result.permissions} permissions); kubeconfig:\n`,
+      );
+      context.stdout.write(`${result.kubeconfig}\n`);
       setExit(ExitCode.ok);
     },
   };

@@ -88,10 +88,28 @@ export function withLiveRunOptions<T>(
       type: 'number',
       default: 0,
       describe: 'retry pairs that disagree with their expectation for up to S seconds (policy propagation)',
+      coerce: seconds('--settle', 'a number of seconds, 0 or more', (value) => value >= 0),
     })
     .option('ready-timeout', {
       type: 'number',
       default: 120,
       describe: `seconds to wait for ${readyWhat}`,
+      coerce: seconds('--ready-timeout', 'a number of seconds above 0', (value) => value > 0),
     }) as Argv<T & LiveRunArgs>;
+}
+
+/**
+ * A number of seconds from the command line: `--ready-timeout abc` is NaN to yargs, which
+ * would wait forever or not at all. Refused here, as a usage error (exit 2), before
+ * anything connects.
+ */
+function seconds(
+  flag: string,
+  expected: string,
+  valid: (value: number) => boolean,
+): (value: number) => number {
+  return (value) => {
+    if (!Number.isFinite(value) || !valid(value)) throw new Error(`${flag}: expected ${expected}`);
+    return value;
+  };
 }

@@ -3,10 +3,10 @@
  * A single stdout reporter that reads top to bottom (pretty, tap) is written as the run
  * goes, each assertion as it is judged; the text is the same as written whole.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createReporter, exitCodeFor } from '../report/index.js';
-import type { ReporterName, ReportStream } from '../report/index.js';
+import type { Reporter, ReporterName, ReportStream } from '../report/index.js';
 import type { RunProgress, RunResult } from '../run/index.js';
 import type { CommandContext } from './command.js';
 import type { ReportOptions } from './options.js';
@@ -44,7 +44,7 @@ export function startReports(options: ReportOptions, context: CommandContext): R
     progress,
     async finish(run) {
       if (stream !== undefined) context.stdout.write(ensureNewline(stream.end(run)));
-      else for (const reporter of reporters) context.stdout.write(ensureNewline(reporter.render(run)));
+      else for (const reporter of reporters) writeWhole(reporter, run, (text) => context.stdout.write(text));
       stream = undefined;
       await writeFiles(run, options, context);
       return exitCodeFor(run);
@@ -74,8 +74,24 @@ async function writeFiles(run: RunResult, options: ReportOptions, context: Comma
     if (file === undefined) continue;
     const path = resolve(context.cwd, file);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, ensureNewline(createReporter(name).render(run)));
+    const reporter = createReporter(name);
+    if (reporter.chunks === undefined) {
+      await writeFile(path, ensureNewline(reporter.render(run)));
+      continue;
+    }
+    const handle = await open(path, 'w');
+    try {
+      for (const piece of reporter.chunks(run)) await handle.write(piece);
+    } finally {
+      await handle.close();
+    }
   }
+}
+
+/** A report written once the run is over: in pieces when its format has them (json), else whole. */
+function writeWhole(reporter: Reporter, run: RunResult, write: (text: string) => void): void {
+  if (reporter.chunks === undefined) write(ensureNewline(reporter.render(run)));
+  else for (const piece of reporter.chunks(run)) write(piece);
 }
 
 /** The contract: pretty on a TTY, tap otherwise, unless --reporter says. */

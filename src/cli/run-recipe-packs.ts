@@ -1,5 +1,5 @@
 /** What `recipes run` does: apply packs, run their suites through the agent, delete them again. */
-import { connectCluster } from './connect-cluster.js';
+import { reachCluster } from './connect-cluster.js';
 import { exitForFailure } from './exit-for-failure.js';
 import { allPassed, matrixOf, renderMatrix, runRecipes } from '../recipes/index.js';
 import type { CommandContext } from './command.js';
@@ -32,7 +32,7 @@ export async function runRecipePacks(args: RunRecipesArgs, context: CommandConte
   );
   const log = (line: string): void => void context.stderr.write(`netpol-assert: ${line}\n`);
   try {
-    const target = connectCluster(args, context.stderr);
+    const target = await reachCluster(args, context.stderr);
     interrupt.signal.addEventListener('abort', () => target.cluster.closeOpenExecs(), { once: true });
     const outcome = await runRecipes(
       packs.map((pack) => pack.id),

@@ -3,7 +3,8 @@
  * The suites' `setup:` files are applied first (run-setup.ts), so that what is planned,
  * generated and probed is the cluster with them; they go again after the run.
  */
-import { connectCluster } from './connect-cluster.js';
+import { checkRunAccess, noticeText } from '../cluster/index.js';
+import { reachCluster } from './connect-cluster.js';
 import { exitForFailure } from './exit-for-failure.js';
 import { runLive } from '../probe/index.js';
 import type { CommandContext } from './command.js';
@@ -33,8 +34,11 @@ export async function runSuites(args: RunArgs, context: CommandContext): Promise
   );
   const reports = startReports(args, context);
   try {
-    const target = connectCluster(args, context.stderr);
+    const target = await reachCluster(args, context.stderr);
     const cluster = target.cluster;
+    // Before the run creates anything (setup, agent, probe pods): exit 3 naming each permission its user lacks.
+    for (const notice of await checkRunAccess(target.kubeConfig))
+      context.stderr.write(`netpol-assert: ${noticeText(notice)}\n`);
     interrupt.signal.addEventListener('abort', () => cluster.closeOpenExecs(), { once: true });
     const live = {
       image: args.image,

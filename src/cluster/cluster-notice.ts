@@ -10,7 +10,9 @@ export type ClusterWarningCode =
   /** A policy listing failed (403 Forbidden, an aggregated API that is down): its policies are unknown. */
   | 'POLICIES_NOT_READ'
   /** A cluster policy the API server stored but the model rejects: it is not modelled. */
-  | 'BAD_CLUSTER_POLICY';
+  | 'BAD_CLUSTER_POLICY'
+  /** The API server would not say what the run's user may do (discovery or the review refused): not checked before the run. */
+  | 'ACCESS_NOT_CHECKED';
 
 export type ClusterNotice =
   | { readonly kind: 'note'; readonly message: string }

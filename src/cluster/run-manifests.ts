@@ -1,25 +1,34 @@
 /**
  * The objects a run creates: probe pods (sources and responders, with exactly the
- * labels the assertion asked for plus the run label) and the agent, whose manifest is
- * the one shipped in agent/manifests/agent.yaml with the chosen image.
+ * labels the assertion asked for plus the run's and the probe label), probe namespaces,
+ * and the agent, whose manifest is the one shipped in agent/manifests/agent.yaml with
+ * the chosen image. A probe pod's name carries the run's id: runs at the same time that
+ * plan the same pod (same namespace, labels and ports) each make their own.
  */
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import type { V1DaemonSet, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import type { Namespace } from '../policy/index.js';
 import { fromWireObject } from './wire-object.js';
 import { DEFAULT_AGENT_IMAGE } from '../shared/index.js';
-import { AGENT_NAMESPACE, RUN_LABEL, type RunPodSpec } from '../probe/index.js';
+import { AGENT_NAMESPACE, PROBE_LABEL, RUN_LABEL, type RunPodSpec } from '../probe/index.js';
 
 export const AGENT_NAME = 'netpol-assert-agent';
 export const AGENT_MANIFEST = new URL('../../agent/manifests/agent.yaml', import.meta.url);
 
+/** The plan's name for the pod (named from its labels), then the run's id. */
+export function runPodName(planned: string, runId: string): string {
+  return `${planned}-${runId}`;
+}
+
 export function runPodManifest(spec: RunPodSpec, runId: string, image = DEFAULT_AGENT_IMAGE): V1Pod {
   const { pod } = spec;
   const listen = pod.ports.flatMap((p) => [`--${p.protocol.toLowerCase()}`, String(p.port)]);
+  const labels = { ...pod.labels, [RUN_LABEL]: runId, [PROBE_LABEL]: spec.role };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: pod.name, namespace: pod.namespace, labels: { ...pod.labels, [RUN_LABEL]: runId } },
+    metadata: { name: runPodName(pod.name, runId), namespace: pod.namespace, labels },
     spec: {
       automountServiceAccountToken: false,
       enableServiceLinks: false,
@@ -40,6 +49,12 @@ export function runPodManifest(spec: RunPodSpec, runId: string, image = DEFAULT_
       ],
     },
   };
+}
+
+/** A namespace a namespace selector needs and no namespace matched: its labels, the run's and the probe label. */
+export function runNamespaceManifest(namespace: Namespace, runId: string): V1Namespace {
+  const labels = { ...namespace.labels, [RUN_LABEL]: runId, [PROBE_LABEL]: 'namespace' };
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace.name, labels } };
 }
 
 export async function agentObjects(

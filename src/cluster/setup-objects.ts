@@ -12,6 +12,8 @@ import type { ManifestObject } from '../manifests/index.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL, RunInterrupted } from '../probe/index.js';
 import { formatProblem } from '../shared/index.js';
 import { applyObjects } from './apply-objects.js';
+import { messageOf, requested, statusOf } from './api-error.js';
+import { servedKinds } from './served-kinds.js';
 import type { AppliedObject } from './apply-objects.js';
 import { ClusterUnavailableError } from './kube-cluster.js';
 import { waitForPods } from './wait-for-pods.js';
@@ -28,25 +30,6 @@ export interface SetupApplied {
   readonly kept: readonly AppliedObject[];
   readonly readyAfterMs: number;
 }
-
-/**
- * What `clean` looks for, beside the probe pods and namespaces: the kinds setup manifests
- * hold. An object of another kind that a killed run left goes with its namespace, when
- * the run made that namespace.
- */
-export const SETUP_LEFTOVER_KINDS: readonly { readonly apiVersion: string; readonly kind: string }[] = [
-  { apiVersion: 'apps/v1', kind: 'Deployment' },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
-  { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
-  { apiVersion: 'batch/v1', kind: 'Job' },
-  { apiVersion: 'batch/v1', kind: 'CronJob' },
-  { apiVersion: 'v1', kind: 'Service' },
-  { apiVersion: 'v1', kind: 'ConfigMap' },
-  { apiVersion: 'v1', kind: 'Secret' },
-  { apiVersion: 'v1', kind: 'ServiceAccount' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-];
 
 const POLL_MS = 500;
 
@@ -189,39 +172,80 @@ export class SetupObjects {
   }
 }
 
+/** What `clean` removed, and the kinds it could not search (a listing refused). */
+export interface LeftoversRemoved {
+  /** `Kind namespace/name`, in the order deleted. */
+  readonly removed: readonly string[];
+  /** `apiVersion Kind: why`, and group versions discovery could not read. */
+  readonly notSearched: readonly string[];
+}
+
 /**
- * `clean`: the setup objects every run (or the one named) left, by their run label, of
- * the kinds setup manifests hold; a kind the cluster does not serve is passed over.
- * Returns what was deleted, as `Kind namespace/name`.
+ * `clean`: the objects every run (or the one named) left with its run label, of every
+ * kind the API server serves (a setup's workloads, Services, ConfigMaps, RBAC, cluster
+ * policies, custom resources), found through discovery. Pods and Namespaces are left to
+ * KubeCluster.removeRunObjects, which removes them after these. A kind whose listing is
+ * refused (a least-privilege user) is named in `notSearched`, not a failure.
  */
-export async function removeSetupLeftovers(kubeConfig: KubeConfig, runId?: string): Promise<string[]> {
+export async function removeSetupLeftovers(
+  kubeConfig: KubeConfig,
+  runId?: string,
+): Promise<LeftoversRemoved> {
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
   const selector = runId === undefined ? RUN_LABEL : `${RUN_LABEL}=${runId}`;
+  const served = await servedKinds(kubeConfig);
+  const searched = served.kinds.filter(
+    (kind) =>
+      kind.verbs.includes('list') &&
+      kind.verbs.includes('delete') &&
+      !(kind.apiVersion === 'v1' && (kind.kind === 'Pod' || kind.kind === 'Namespace')),
+  );
+  const notSearched = [...served.unreadable];
+  const listed = await Promise.all(
+    searched.map(({ apiVersion, kind }) =>
+      requested({ verb: 'list', kind, labelSelector: selector }, () =>
+        client.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, selector),
+      ).then(
+        (list) => list.items.map((item) => leftover(apiVersion, kind, item)),
+        (error: unknown) => {
+          if (![403, 404, 405].includes(statusOf(error) ?? 0))
+            throw new ClusterUnavailableError(`could not look for leftovers: ${messageOf(error)}`, {
+              cause: error,
+            });
+          notSearched.push(`${apiVersion} ${kind}: ${messageOf(error)}`);
+          return [];
+        },
+      ),
+    ),
+  );
   const removed: string[] = [];
-  for (const { apiVersion, kind } of SETUP_LEFTOVER_KINDS) {
-    const list = await client
-      .list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, selector)
-      .catch((error: unknown) => {
-        if (statusOf(error) === 404) return { items: [] as KubernetesObject[] };
-        throw new ClusterUnavailableError(`could not list ${kind}s: ${messageOf(error)}`, { cause: error });
-      });
-    for (const item of list.items) {
-      const object: AppliedObject = {
-        apiVersion,
-        kind,
-        name: item.metadata?.name ?? '',
-        ...(item.metadata?.namespace === undefined ? {} : { namespace: item.metadata.namespace }),
-      };
-      await client
-        .delete(specOf(object), undefined, undefined, 0, undefined, 'Background')
-        .catch((error: unknown) => {
-          if (statusOf(error) !== 404)
-            throw new ClusterUnavailableError(`could not delete ${describe(object)}: ${messageOf(error)}`);
+  for (const object of listed.flat()) {
+    await requested(
+      {
+        verb: 'delete',
+        kind: object.kind,
+        name: object.name,
+        ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+      },
+      () => client.delete(specOf(object), undefined, undefined, 0, undefined, 'Background'),
+    ).catch((error: unknown) => {
+      if (statusOf(error) !== 404)
+        throw new ClusterUnavailableError(`could not remove a leftover: ${messageOf(error)}`, {
+          cause: error,
         });
-      removed.push(describe(object));
-    }
+    });
+    removed.push(describe(object));
   }
-  return removed;
+  return { removed, notSearched };
+}
+
+function leftover(apiVersion: string, kind: string, item: KubernetesObject): AppliedObject {
+  return {
+    apiVersion,
+    kind,
+    name: item.metadata?.name ?? '',
+    ...(item.metadata?.namespace === undefined ? {} : { namespace: item.metadata.namespace }),
+  };
 }
 
 /** The namespaces the objects are or live in; one left out means the client's default. */
@@ -268,14 +292,4 @@ function describe(object: AppliedObject): string {
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new RunInterrupted('interrupted');
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number'
-    ? error.code
-    : undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,7 @@
  * called, so commands that never touch a lab never load it (test/cli/offline-imports).
  *
  * Inside, one folder per part, each with an index.ts saying what it offers:
- *   lifecycle/      up, apply, status, down: what the `lab` commands do
+ *   lifecycle/      up, apply, status, kubeconfig, down: what the `lab` commands do
  *   supervisor/     the detached process that runs a lab; its record and control socket
  *   control-plane/  etcd, kube-apiserver, the controller manager and scheduler
  *   kubelet/        the emulated kubelet of every node: pods, exec, images
@@ -38,6 +38,8 @@ export type {
   LabFailure,
   LabStatus,
   LabStatusOptions,
+  LabUser,
+  LabUserOptions,
   LabUp,
   LabUpOptions,
   Progress,
@@ -55,6 +57,13 @@ export async function labApply(options: Lifecycle.LabApplyOptions): ReturnType<t
 
 export async function labStatus(options: Lifecycle.LabStatusOptions): ReturnType<typeof Lifecycle.labStatus> {
   return (await lifecycle()).labStatus(options);
+}
+
+/** `lab kubeconfig --user NAME`: a kubeconfig for a user bound to exactly one ClusterRole (default: the runner's). */
+export async function labUserKubeconfig(
+  options: Lifecycle.LabUserOptions,
+): ReturnType<typeof Lifecycle.labUserKubeconfig> {
+  return (await lifecycle()).labUserKubeconfig(options);
 }
 
 export async function labDown(options: Lifecycle.LabDownOptions): ReturnType<typeof Lifecycle.labDown> {

@@ -66,7 +66,7 @@ export function stateKindOf(object: JsonObject): StateKind | undefined {
 }
 
 /** `v1` is the core group (''); `apps/v1` is `apps`. */
-function apiGroup(apiVersion: string): string {
+export function apiGroup(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash === -1 ? '' : apiVersion.slice(0, slash);
 }

@@ -24,7 +24,13 @@ export type ManifestErrorCode =
   | 'BAD_VALUE'
   | 'DUPLICATE'
   | 'BAD_POLICY'
-  | 'BAD_CLUSTER_POLICY';
+  | 'BAD_CLUSTER_POLICY'
+  /** A field the kind does not have: the API server refuses it (strict field validation). */
+  | 'UNKNOWN_FIELD'
+  /** A kind the apiVersion's group does not have, near one it does. */
+  | 'UNKNOWN_KIND'
+  /** A built-in kind under an apiVersion that does not serve it. */
+  | 'BAD_API_VERSION';
 
 /** A problem in a manifest file, printed by src/shared's `formatProblem`. */
 export type ManifestError = Problem<ManifestErrorCode>;

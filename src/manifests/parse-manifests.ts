@@ -1,13 +1,17 @@
 /**
  * Manifest text to objects: multi-document YAML (JSON is YAML too), with `kind: List`
  * and typed lists (`PodList`, as `kubectl get -o yaml` and the API write them) expanded
- * into their items, and every object placed at its file:line:col.
+ * into their items, and every object placed at its file:line:col. What the API server
+ * would refuse of the kinds the state is read from (api-checks.ts) is an error here, so
+ * every manifest a user wrote is judged as applying it would judge it.
  */
-import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { problemAt } from '../shared/index.js';
+import { compareInFile, problemAt } from '../shared/index.js';
+import { explainYamlError } from '../suite/index.js';
 import type { SourceLocation } from '../shared/index.js';
 import type { FieldPath, ManifestError, ManifestObject } from './manifest-object.js';
+import { apiProblems } from './api-checks.js';
 import { isRecord } from './manifest-fields.js';
 
 export interface ParsedManifests {
@@ -33,8 +37,12 @@ interface FileText {
 
 function collectDocument(document: Document.Parsed, file: FileText, result: ParsedManifests): void {
   if (document.errors.length > 0) {
-    for (const error of document.errors)
-      result.errors.push(problemAt('YAML_SYNTAX', error.message, file.at(error.pos[0]), file.text));
+    // Worded as for suites: an unclosed bracket is shown where it opens, not lines later.
+    const problems = document.errors.map((error) => {
+      const { message, offset } = explainYamlError(error, file.text, document.range[0]);
+      return problemAt('YAML_SYNTAX', message, file.at(offset), file.text);
+    });
+    result.errors.push(...problems.sort(compareInFile));
     return;
   }
   const node = document.contents;
@@ -75,6 +83,8 @@ function collectObject(
     return;
   }
   const locate = (path: FieldPath): SourceLocation => file.at(startOf(nodeAt(node, path)));
+  const locateKey = (path: FieldPath): SourceLocation => file.at(startOf(keyAt(node, path)));
+  result.errors.push(...apiProblems(object, { value: locate, key: locateKey, source: file.text }));
   result.objects.push({ object, location, locate, source: file.text });
 }
 
@@ -92,6 +102,16 @@ function nodeAt(root: Node, path: FieldPath): Node {
     current = next;
   }
   return current;
+}
+
+/** The key of the field a path ends at, where it is a map's key; else where its value is. */
+function keyAt(root: Node, path: FieldPath): Node {
+  const parent = nodeAt(root, path.slice(0, -1));
+  const last = path[path.length - 1];
+  const pair = isMap(parent)
+    ? parent.items.find((item) => isScalar(item.key) && item.key.value === last)
+    : undefined;
+  return pair !== undefined && isNode(pair.key) ? pair.key : nodeAt(root, path);
 }
 
 function withListDefaults(item: Record<string, unknown>, defaults: ListDefaults): Record<string, unknown> {

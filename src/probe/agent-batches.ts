@@ -10,9 +10,11 @@
  * echo: most UDP services never answer, and a datagram seen arriving inside the
  * destination's namespace proves delivery whatever the server does. The destination's
  * agent captures (a `capture` request); the source sends only (`udpProof: capture` with
- * the capture's nonce), in the same batch when on the same node (the agent sends once its
- * captures listen), else in a follow-up batch sent once the capture's agent listens. The
- * runner stops each capture as soon as its sender has answered; the window is only a bound.
+ * the capture's nonce). On the same node the agent sends once its own captures listen;
+ * across nodes the send waits in its node's batch (`hold`) until the runner says `go`,
+ * once the capturing agent listens: one exec per node, every agent getting ready at
+ * once. The runner stops each capture as soon as its sender has answered; the window is
+ * only a bound.
  */
 import { randomBytes } from 'node:crypto';
 import type {
@@ -59,10 +61,8 @@ export interface CaptureRoute {
 export type ProbedRoute = Extract<PairRoute, { kind: 'probed' }>;
 
 export interface BatchPlan {
-  /** One batch per node, by node name. */
+  /** One batch per node, by node name; UDP sends to captures on other nodes in it are held. */
   readonly batches: ReadonlyMap<string, AgentBatch>;
-  /** Sent once the agents holding their captures listen: UDP sends to captures on other nodes, by node name. */
-  readonly followUps: ReadonlyMap<string, AgentBatch>;
   /** Every pair once. */
   readonly routes: readonly PairRoute[];
 }
@@ -75,6 +75,8 @@ export interface BatchInputs {
   readonly control?: LivePod;
   /** The lab's outside hosts, to send from when an address is a source. */
   readonly outsideHosts?: OutsideHosts;
+  /** Nodes that are not Ready, each with why: a pair with a pod there is not probed. */
+  readonly notReadyNodes?: ReadonlyMap<string, string>;
 }
 
 const NOT_RUNNING = 'the source or destination pod is not running with an address';
@@ -86,21 +88,20 @@ interface Sender {
 }
 
 export function planBatches(inputs: BatchInputs): BatchPlan {
-  const builder = new BatchBuilder(inputs.pods, inputs.control, inputs.outsideHosts);
+  const builder = new BatchBuilder(inputs.pods, inputs.control, inputs.outsideHosts, inputs.notReadyNodes);
   const routes = inputs.probes.map((probe) => builder.route(probe));
   return {
     batches: builder.batches(builder.requests),
-    followUps: builder.batches(builder.followUps),
     routes,
   };
 }
 
 /**
- * Room for a follow-up batch to start (an exec, the agent's start) inside a capture's
- * window. Only a bound for a runner that never says stop: the runner stops each capture
- * once its sender has answered.
+ * Room in a capture's window for a held sender on another node, whose agent may get
+ * ready later than the capture's. Only a bound for a runner that never says stop: the
+ * runner stops each capture once its sender has answered.
  */
-export const FOLLOW_UP_SLACK_MS = 15_000;
+export const HELD_SEND_SLACK_MS = 15_000;
 
 /** Whether a pair's delivery is proven by capturing in the destination pod (else by the probe alone). */
 export function provenByCapture(pair: ProbePair): boolean {
@@ -109,7 +110,6 @@ export function provenByCapture(pair: ProbePair): boolean {
 
 class BatchBuilder {
   readonly requests = new Map<string, AgentRequest[]>();
-  readonly followUps = new Map<string, AgentRequest[]>();
   /** The listener check already asked for each `ip:port/protocol`, by request id. */
   private readonly listenerChecks = new Map<string, string>();
   private next = 0;
@@ -120,10 +120,13 @@ class BatchBuilder {
     private readonly pods: ReadonlyMap<string, LivePod>,
     private readonly control: LivePod | undefined,
     private readonly outsideHosts: OutsideHosts | undefined,
+    private readonly notReadyNodes: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   route(probe: PairProbe): PairRoute {
     const { pair, timeoutMs, attempts } = probe;
+    const down = this.notReadyReason(pair);
+    if (down !== undefined) return { kind: 'unprobeable', probe, reason: down };
     const source = this.sender(pair);
     if (typeof source === 'string') return { kind: 'unprobeable', probe, reason: source };
     const destinationIp =
@@ -164,10 +167,14 @@ class BatchBuilder {
       port: sent.port,
       nonce,
       attempts: sent.attempts,
-      timeoutMs: (sent.attempts + 1) * sent.timeoutMs + (sameNode ? 0 : FOLLOW_UP_SLACK_MS),
+      timeoutMs: (sent.attempts + 1) * sent.timeoutMs + (sameNode ? 0 : HELD_SEND_SLACK_MS),
     });
-    const into = sameNode ? this.requests : this.followUps;
-    const request = this.add(sourceNode, { ...sent, udpProof: 'capture', nonce }, into);
+    const request = this.add(sourceNode, {
+      ...sent,
+      udpProof: 'capture',
+      nonce,
+      ...(sameNode ? {} : { hold: true as const }),
+    });
     return { request, capture: { request: capture, node } };
   }
 
@@ -209,13 +216,9 @@ class BatchBuilder {
     return id;
   }
 
-  private add(
-    node: string,
-    request: Omit<ProbeRequest, 'kind' | 'id'>,
-    into: Map<string, AgentRequest[]> = this.requests,
-  ): string {
+  private add(node: string, request: Omit<ProbeRequest, 'kind' | 'id'>): string {
     const id = `r${this.next++}`;
-    push(into, node, { kind: 'probe', id, ...request });
+    push(this.requests, node, { kind: 'probe', id, ...request });
     return id;
   }
 
@@ -223,6 +226,20 @@ class BatchBuilder {
     const id = `r${this.next++}`;
     push(this.requests, node, { kind: 'capture', id, ...request });
     return id;
+  }
+
+  /**
+   * Why a pair with a pod on a node that is not Ready is not probed: its agent cannot
+   * start or answer there, and what its pods do is unknown while its kubelet is away.
+   */
+  private notReadyReason(pair: ProbePair): string | undefined {
+    for (const endpoint of [pair.source, pair.destination]) {
+      const node = this.livePod(endpoint)?.nodeName;
+      const reason = node === undefined ? undefined : this.notReadyNodes.get(node);
+      if (reason !== undefined)
+        return `the ${endpoint === pair.source ? 'source' : 'destination'} pod's ${reason}`;
+    }
+    return undefined;
   }
 
   private livePod(endpoint: ProbePair['source']): LivePod | undefined {

@@ -6,12 +6,8 @@
  * decoded while the slow ones still wait out their timeouts. stdin stays open while the
  * batch holds captures the runner has not stopped yet (`stop ID`, see agent/protocol.ts).
  */
-import {
-  AGENT_PROTOCOL_VERSION,
-  AgentOutputReader,
-  encodeBatch,
-  formatStopCapture,
-} from '../../agent/protocol.js';
+import { AgentOutputReader } from '../../agent/agent-output.js';
+import { AGENT_PROTOCOL_VERSION, encodeBatch, formatGo, formatStopCapture } from '../../agent/protocol.js';
 import type { AgentBatch, AgentResponse } from '../../agent/protocol.js';
 import type { AgentPod, ExecResult, ProbeCluster } from './probe-cluster.js';
 
@@ -20,8 +16,9 @@ export const PROBE_COMMAND = ['netpol-assert-agent', 'probe'] as const;
 export interface AgentSession {
   readonly agent: AgentPod;
   /**
-   * Sends the batch and resolves once the agent has ended; each response is handed over as
-   * it arrives, and `onReady` is called once every capture of the batch listens.
+   * Sends the batch and resolves once the agent has ended or its exec was cut; each
+   * response is handed over as it arrives, and `onReady` is called once every capture of
+   * the batch listens.
    */
   run(
     batch: AgentBatch,
@@ -30,12 +27,15 @@ export interface AgentSession {
   ): Promise<SessionEnd>;
   /** Ends capture request `id` of the batch early: its sender is done. */
   stopCapture(id: string): void;
+  /** Lets the batch's held probes start: every capture they send to listens. */
+  release(): void;
   /** Ends a session that got no batch by sending an empty one; never rejects. */
   close(): Promise<void>;
 }
 
 export interface SessionEnd {
-  readonly exitCode: number;
+  /** Undefined when the exec was cut before the agent ended (its pod gone, the API server away). */
+  readonly exitCode: number | undefined;
   readonly stderr: string;
   /** Why the output stopped making sense, or the agent's own `Bail out!` reason. */
   readonly problem?: string;
@@ -54,8 +54,12 @@ export function openAgentSession(cluster: ProbeCluster, agent: AgentPod): AgentS
     (error: unknown) => ({ ok: false, error }),
   );
   let sent = false;
-  /** The batch's captures not stopped yet: stdin ends once there are none. */
+  /** The batch's captures not stopped yet: stdin ends once there are none and the batch is not on hold. */
   const capturing = new Set<string>();
+  let held = false;
+  const endIfDone = (): void => {
+    if (capturing.size === 0 && !held) stdin.end();
+  };
   return {
     agent,
     async run(batch, onResponse, onReady) {
@@ -64,10 +68,12 @@ export function openAgentSession(cluster: ProbeCluster, agent: AgentPod): AgentS
       output.onResponse = onResponse;
       if (onReady) output.onReady = onReady;
       for (const request of batch.requests) if (request.kind === 'capture') capturing.add(request.id);
+      held = batch.requests.some((request) => request.kind === 'probe' && request.hold === true);
       stdin.push(encodeBatch(batch));
-      if (capturing.size === 0) stdin.end();
+      endIfDone();
       const end = await ended.finally(() => stdin.end());
-      if (!end.ok) throw end.error;
+      // What was answered before the cut stands; the rest of the batch is unanswered, not a failed run.
+      if (!end.ok) return { exitCode: undefined, stderr: '', problem: messageOf(end.error) };
       output.end();
       const { exitCode, stderr } = end.result;
       return { exitCode, stderr, ...(output.problem === undefined ? {} : { problem: output.problem }) };
@@ -75,7 +81,13 @@ export function openAgentSession(cluster: ProbeCluster, agent: AgentPod): AgentS
     stopCapture(id) {
       if (!capturing.delete(id)) return;
       stdin.push(formatStopCapture(id));
-      if (capturing.size === 0) stdin.end();
+      endIfDone();
+    },
+    release() {
+      if (!held) return;
+      held = false;
+      stdin.push(formatGo());
+      endIfDone();
     },
     async close() {
       if (sent) return;
@@ -147,4 +159,8 @@ class OutputLines {
       this.problem = `the agent's output could not be read: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

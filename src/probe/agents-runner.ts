@@ -9,11 +9,9 @@ import { judgeAttempts } from '../run/index.js';
 import type { PairObservation, Runner } from '../run/index.js';
 import { pairProbes, planBatches } from './agent-batches.js';
 import type { PairProbe } from './agent-batches.js';
-import { openAgentSession } from './agent-session.js';
 import type { AgentSession } from './agent-session.js';
 import { checkAborted, timed, untilAborted } from './interruption.js';
 import { observe, unprobeableRecord } from './observe-agents.js';
-import type { OpenSession } from './observe-agents.js';
 import type { OutsideHosts } from './outside-sources.js';
 import type { AgentPod, LivePod, ProbeCluster } from './probe-cluster.js';
 import { closeAll, openSessions } from './start-agents.js';
@@ -26,6 +24,8 @@ export interface AgentsRunnerInputs {
   readonly control?: LivePod;
   /** The lab's outside hosts, to send from when an address is a source. */
   readonly outsideHosts?: OutsideHosts;
+  /** Nodes that are not Ready, each with why: pairs with a pod there are inconclusive. */
+  readonly notReadyNodes?: ReadonlyMap<string, string>;
   /** One Ready agent per node, by node name, for settling's new sessions. */
   readonly agents: ReadonlyMap<string, AgentPod>;
   /** An open session per agent, by node name, waiting for its batch. */
@@ -62,13 +62,14 @@ async function probeAndSettle(
   inputs: AgentsRunnerInputs,
   deliver: (record: PairObservation) => void,
 ): Promise<void> {
-  const { pods, control, outsideHosts, sessions, signal, log } = inputs;
+  const { pods, control, outsideHosts, notReadyNodes, sessions, signal, log } = inputs;
   const probes = pairProbes(plan);
   const batches = planBatches({
     probes,
     pods,
     ...(control ? { control } : {}),
     ...(outsideHosts ? { outsideHosts } : {}),
+    ...(notReadyNodes ? { notReadyNodes } : {}),
   });
   for (const route of batches.routes) if (route.kind === 'unprobeable') deliver(unprobeableRecord(route));
   log(`probing ${probes.length} pair(s) through ${batches.batches.size} agent(s)`);
@@ -86,7 +87,6 @@ async function probeAndSettle(
           (record, probe) =>
             settling && disagrees(record, probe) ? held.push({ record, probe }) : deliver(record),
           () => checkAborted(signal),
-          followUpSessions(inputs),
         ),
         signal,
       ),
@@ -102,7 +102,7 @@ async function settle(
   probingStarted: number,
   deliver: (record: PairObservation) => void,
 ): Promise<void> {
-  const { cluster, agents, pods, control, outsideHosts, signal, log } = inputs;
+  const { cluster, agents, pods, control, outsideHosts, notReadyNodes, signal, log } = inputs;
   const started = Date.now();
   let pending = held;
   for (;;) {
@@ -115,6 +115,7 @@ async function settle(
       pods,
       ...(control ? { control } : {}),
       ...(outsideHosts ? { outsideHosts } : {}),
+      ...(notReadyNodes ? { notReadyNodes } : {}),
     });
     const next: Held[] = [];
     for (const route of retry.routes) if (route.kind === 'unprobeable') deliver(unprobeableRecord(route));
@@ -133,19 +134,10 @@ async function settle(
         else deliver(record);
       },
       () => checkAborted(signal),
-      followUpSessions(inputs),
     ).finally(() => closeAll(sessions.values()));
     pending = next;
   }
   for (const { record } of pending) deliver(record);
-}
-
-/** A new session per follow-up batch (UDP sends to captures on other nodes), opened when it is due. */
-function followUpSessions({ cluster, agents }: AgentsRunnerInputs): OpenSession {
-  return (node) => {
-    const agent = agents.get(node);
-    return agent === undefined ? undefined : openAgentSession(cluster, agent);
-  };
 }
 
 function disagrees(record: PairObservation, probe: PairProbe): boolean {

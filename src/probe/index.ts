@@ -19,7 +19,7 @@ export { NODE_SOURCE, OFFLINE_ONLY_SOURCE } from './outside-sources.js';
 export type { OutsideSource, OutsideSources } from './outside-sources.js';
 
 // The cluster interface a live run needs, and the labels it puts on what it makes.
-export { AGENT_NAMESPACE, MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL } from './probe-cluster.js';
+export { AGENT_NAMESPACE, MANAGED_BY, MANAGED_BY_LABEL, PROBE_LABEL, RUN_LABEL } from './probe-cluster.js';
 export type {
   AgentPod,
   ClusterSnapshot,

@@ -16,13 +16,15 @@ import { agentsRunner } from './agents-runner.js';
 import { checkAborted, timed } from './interruption.js';
 import { outsideHostsFor } from './outside-sources.js';
 import type { OutsideSources } from './outside-sources.js';
-import type { ClusterSnapshot, LivePod, ProbeCluster, RunPodSpec } from './probe-cluster.js';
+import type { AgentPod, ClusterSnapshot, LivePod, ProbeCluster, RunPodSpec } from './probe-cluster.js';
 import { startAgents } from './start-agents.js';
 import type { AgentsStarting } from './start-agents.js';
 
 export interface LiveRunOptions {
   readonly image: string;
   readonly readyTimeoutMs: number;
+  /** How long an agent exec may wait for its batch before it is replaced (start-agents.ts). */
+  readonly execIdleLimitMs?: number;
   /** Retry pairs that disagree with their expectation until this many seconds have passed. */
   readonly settleSeconds: number;
   readonly keepAgent: boolean;
@@ -40,14 +42,16 @@ export async function runLive(
   signal?: AbortSignal,
 ): Promise<RunResult> {
   const log = options.log ?? (() => undefined);
+  // In the names of the run's probe pods and in its claims: distinct among runs at the same time.
+  const id = randomBytes(4).toString('hex');
   const run: RunSteps = {
-    id: randomBytes(4).toString('hex'),
+    id,
     started: performance.now(),
     cluster,
     options,
     log,
     signal,
-    agents: startAgents(cluster, options.image, options.readyTimeoutMs, log),
+    agents: startAgents(cluster, id, options.image, options.readyTimeoutMs, log, options.execIdleLimitMs),
     createdObjects: false,
   };
   let result: RunResult;
@@ -88,13 +92,18 @@ async function probeAndJudge(suites: readonly Suite[], run: RunSteps): Promise<R
   const outsideHosts = await outsideHostsFor(plan, run.options.outsideSources);
   const pods = await createRunObjects(run, plan, snapshot, control);
   checkAborted(run.signal);
+  const controlLive = control ? pods.get(`${control.pod.namespace}/${control.pod.name}`) : undefined;
+  const notReady = snapshot.notReadyNodes ?? new Map<string, string>();
+  const needed = probedNodes(plan, pods, controlLive, notReady);
+  run.agents.need(needed);
   const agents = await run.agents.agents;
   const sessions = await run.agents.sessions();
   checkAborted(run.signal);
-  const controlLive = control ? pods.get(`${control.pod.namespace}/${control.pod.name}`) : undefined;
+  logMissingAgents(run, needed, agents, notReady);
   const runner = agentsRunner({
     cluster: run.cluster,
     pods,
+    notReadyNodes: notReady,
     ...(controlLive ? { control: controlLive } : {}),
     ...(outsideHosts ? { outsideHosts } : {}),
     agents,
@@ -136,8 +145,12 @@ async function createRunObjects(
   return new Map([...snapshot.pods, ...created]);
 }
 
-/** Closes the agent sessions, then removes the run's objects and, unless kept, the agent. */
+/**
+ * Closes the agent sessions, then removes the run's objects and takes its claim off the
+ * agent, which goes too unless kept or another run still claims it.
+ */
 async function cleanUp(run: RunSteps): Promise<void> {
+  run.log(`cleaning up run ${run.id}`);
   await run.agents.close();
   if (run.createdObjects) {
     await timed(
@@ -147,7 +160,43 @@ async function cleanUp(run: RunSteps): Promise<void> {
       () => `the run's pods and namespaces (run ${run.id})`,
     );
   }
-  if (!run.options.keepAgent) await run.cluster.removeAgent();
+  await run.cluster.releaseAgent(run.id, { remove: !run.options.keepAgent });
+}
+
+/**
+ * The nodes whose agents the plan needs: where its source and destination pods run (an
+ * outside source sends from its destination's node) and the control pod's. Not those
+ * that are not Ready: their pods' pairs are inconclusive, and no agent starts there.
+ */
+function probedNodes(
+  plan: ProbePlan,
+  pods: ReadonlyMap<string, LivePod>,
+  control: LivePod | undefined,
+  notReady: ReadonlyMap<string, string>,
+): Set<string> {
+  const nodes = new Set<string>();
+  const add = (pod: LivePod | undefined): void => {
+    if (pod?.nodeName !== undefined && !notReady.has(pod.nodeName)) nodes.add(pod.nodeName);
+  };
+  for (const pair of plan.pairs.values())
+    for (const endpoint of [pair.source, pair.destination])
+      if (endpoint.kind === 'pod') add(pods.get(`${endpoint.pod.namespace}/${endpoint.pod.name}`));
+  add(control);
+  return nodes;
+}
+
+/** Says up front why some pairs will be inconclusive: a node not Ready, or its agent not Ready in time. */
+function logMissingAgents(
+  run: RunSteps,
+  needed: ReadonlySet<string>,
+  agents: ReadonlyMap<string, AgentPod>,
+  notReady: ReadonlyMap<string, string>,
+): void {
+  for (const reason of notReady.values()) run.log(`${reason}: pairs of its pods are inconclusive`);
+  const seconds = Math.round(run.options.readyTimeoutMs / 1000);
+  for (const node of needed)
+    if (!agents.has(node))
+      run.log(`no agent Ready on node ${node} after ${seconds}s: pairs probed through it are inconclusive`);
 }
 
 function describeSnapshot(snapshot: ClusterSnapshot): string {

@@ -2,9 +2,9 @@
  * Sending each node its batch through that node's agent session, and making each pair's
  * record as the answers stream in: once its probe, its destination's listener check and
  * (UDP to a pod) its destination's capture have answered, or their agent has ended.
- * A follow-up batch (UDP sends to captures on other nodes) goes once the agents holding
- * its captures listen (`# ready`) or have ended; its session opens at the start, so the
- * exec and the agent's start overlap the first round. Each capture is stopped as soon as
+ * A batch's held requests (UDP sends to captures on other nodes) are released (`go`) once
+ * the agents holding those captures listen (`# ready`) or have ended: one exec per node,
+ * and every agent gets ready at the same time. Each capture is stopped as soon as
  * its sender has answered: a datagram that never arrives costs the sender's timeout, not
  * the capture's whole window. A request the agent never answered is an `error` with the
  * reason, never a verdict.
@@ -13,7 +13,7 @@ import type { AgentBatch, AgentResponse, CaptureResponse } from '../../agent/pro
 import { capturedObservation } from '../run/index.js';
 import type { CaptureSight, ListenerEvidence, Observation, PairObservation } from '../run/index.js';
 import type { BatchPlan, CaptureRoute, PairProbe, PairRoute, ProbedRoute } from './agent-batches.js';
-import type { AgentSession } from './agent-session.js';
+import type { AgentSession, SessionEnd } from './agent-session.js';
 
 /** What came back for a pair's own probe. */
 interface ProbeAnswer {
@@ -81,9 +81,6 @@ class PendingPair {
   }
 }
 
-/** Opens a session for a follow-up batch on a node, or says none can be. */
-export type OpenSession = (node: string) => AgentSession | undefined;
-
 interface BatchContext {
   readonly waiting: ReadonlyMap<string, PendingPair[]>;
   readonly settle: (pending: PendingPair) => void;
@@ -91,18 +88,17 @@ interface BatchContext {
 }
 
 /**
- * Runs every batch at once, each through its node's session, then each follow-up through
- * a session `openFollowUp` opened at the start, and hands over each probed pair's record
- * as soon as it is whole; `afterEach` may throw to stop the run.
+ * Runs every batch at once, each through its node's session, and hands over each probed
+ * pair's record as soon as it is whole; `afterEach` may throw to stop the run. A batch's
+ * held sends (UDP to captures on other nodes) are released once those nodes' agents
+ * listen: every agent gets ready at the same time, none waits for another to start.
  */
 export async function observe(
   plan: BatchPlan,
   sessions: ReadonlyMap<string, AgentSession>,
   deliver: (record: PairObservation, probe: PairProbe) => void,
   afterEach: () => void = () => undefined,
-  openFollowUp: OpenSession = () => undefined,
 ): Promise<void> {
-  const followUpSessions = new Map([...plan.followUps.keys()].map((node) => [node, openFollowUp(node)]));
   const stop = (capture: CaptureRoute): void => sessions.get(capture.node)?.stopCapture(capture.request);
   const settle = (pending: PendingPair): void => {
     if (pending.answer !== undefined && pending.route.capture !== undefined && !pending.stopped) {
@@ -115,29 +111,30 @@ export async function observe(
   };
   const context: BatchContext = { waiting: waitingByRequest(plan.routes), settle, afterEach };
   const listening = new Map<string, Promise<void>>();
-  const firstRound = [...plan.batches].map(([node, batch]) => {
-    let ready: () => void = () => undefined;
-    listening.set(node, new Promise<void>((resolve) => (ready = resolve)));
-    return runBatch(node, batch, sessions.get(node), context, ready).finally(ready);
+  const readyOf = new Map<string, () => void>();
+  for (const node of plan.batches.keys())
+    listening.set(node, new Promise<void>((resolve) => readyOf.set(node, resolve)));
+  const runs = [...plan.batches].map(([node, batch]) => {
+    const session = sessions.get(node);
+    const ready = readyOf.get(node) ?? (() => undefined);
+    const held = heldCaptureNodes(batch, plan.routes);
+    if (held.length > 0) void Promise.all(held.map((at) => listening.get(at))).then(() => session?.release());
+    return runBatch(node, batch, session, context, ready).finally(ready);
   });
-  const followUps = [...plan.followUps].map(async ([node, batch]) => {
-    await Promise.all(captureNodesOf(batch, plan.routes).map((at) => listening.get(at)));
-    await runBatch(node, batch, followUpSessions.get(node), context);
-  });
-  try {
-    await Promise.all([...firstRound, ...followUps]);
-  } finally {
-    // A follow-up that never ran (the run stopped first) must not leave its exec waiting.
-    await Promise.all([...followUpSessions.values()].map((session) => session?.close()));
-  }
+  await Promise.all(runs);
 }
 
-/** The nodes whose captures a follow-up batch sends to. */
-function captureNodesOf(batch: AgentBatch, routes: readonly PairRoute[]): string[] {
-  const ids = new Set(batch.requests.map((request) => request.id));
+/** The nodes whose captures a batch's held sends go to. */
+function heldCaptureNodes(batch: AgentBatch, routes: readonly PairRoute[]): string[] {
+  const held = new Set(
+    batch.requests.flatMap((request) =>
+      request.kind === 'probe' && request.hold === true ? [request.id] : [],
+    ),
+  );
+  if (held.size === 0) return [];
   const nodes = new Set<string>();
   for (const route of routes)
-    if (route.kind === 'probed' && route.capture !== undefined && ids.has(route.request))
+    if (route.kind === 'probed' && route.capture !== undefined && held.has(route.request))
       nodes.add(route.capture.node);
   return [...nodes];
 }
@@ -179,8 +176,16 @@ async function runBatch(
   afterEach();
   const missing = ids.filter((id) => !answered.has(id));
   if (missing.length === 0) return;
-  const why = end.problem ?? end.stderr.trim().slice(0, 300);
-  fail(missing, `the agent on ${node} gave no answer (exit ${end.exitCode}): ${why}`);
+  const how = end.exitCode === undefined ? 'its exec was cut' : `exit ${end.exitCode}`;
+  fail(missing, `the agent on ${node} gave no answer (${how}): ${whyEnded(end)}`);
+}
+
+/** What the agent said when it ended, or, killed without a word, by what. */
+function whyEnded(end: SessionEnd): string {
+  const said = end.problem ?? end.stderr.trim().slice(0, 300);
+  if (said !== '' || end.exitCode === undefined || end.exitCode <= 128) return said;
+  // 128 + N: killed by signal N, as when its pod is deleted (9) or the node stops it (15).
+  return `it was killed (signal ${end.exitCode - 128}), as when its pod is deleted`;
 }
 
 /** The record of a pair no agent can probe: an `error` with the reason, at once. */

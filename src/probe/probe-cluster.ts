@@ -19,6 +19,8 @@ export interface ClusterSnapshot {
   readonly state: ClusterState;
   /** Every pod of `state`, by `namespace/name`. */
   readonly pods: ReadonlyMap<string, LivePod>;
+  /** Nodes that are not Ready (their kubelet stopped, say), each with why: their pods' pairs are inconclusive. */
+  readonly notReadyNodes?: ReadonlyMap<string, string>;
 }
 
 /** A pod the run creates: a probe source, or a responder listening on its ports. */
@@ -60,12 +62,24 @@ export interface ProbeCluster {
     timeoutMs: number,
     image: string,
   ): Promise<ReadonlyMap<string, LivePod>>;
-  /** Installs the agent where missing and returns one Ready agent pod per node. */
-  ensureAgent(image: string, timeoutMs: number): Promise<ReadonlyMap<string, AgentPod>>;
+  /**
+   * Installs the agent where missing, or takes the one in place, with the run's claim on
+   * it (runs at the same time share one agent), and returns one Ready agent pod per node.
+   * It waits for the agent on every Ready node, or, once `wanted` names the nodes the run
+   * probes through, on those only; never on a node that is not Ready. A node whose agent
+   * is not Ready by `timeoutMs` is left out of the answer (its pairs are inconclusive).
+   */
+  ensureAgent(
+    runId: string,
+    image: string,
+    timeoutMs: number,
+    wanted?: Promise<ReadonlySet<string>>,
+  ): Promise<ReadonlyMap<string, AgentPod>>;
   /**
    * Runs a command in an agent pod. The exec may open before its input is known: stdin
    * is written once it resolves (it never rejects), or as an iterable yields it.
-   * `onStdout` sees the output as it arrives; the result holds all of it as well.
+   * `onStdout` sees the output as it arrives, and then the result's stdout is empty: the
+   * output of a large batch is not held twice. Without it the result holds all of it.
    */
   execInAgent(
     agent: AgentPod,
@@ -75,12 +89,23 @@ export interface ProbeCluster {
   ): Promise<ExecResult>;
   /** Cuts the execs still open (an interrupted run): their promises reject. */
   closeOpenExecs(): void;
-  /** Removes what one run created; with no runId, what any run left behind. */
+  /**
+   * Removes what one run created (a probe namespace only once no other run claims it);
+   * with no runId, what any run left behind.
+   */
   removeRunObjects(runId?: string): Promise<void>;
+  /** Takes the run's claim off the agent; with `remove`, removes it when no other run claims it. */
+  releaseAgent(runId: string, options: { readonly remove: boolean }): Promise<void>;
+  /** Removes the agent whoever claims it: `clean`. */
   removeAgent(): Promise<void>;
 }
 
 export const RUN_LABEL = 'netpol-assert.io/run';
+/**
+ * On what a run makes to probe with (probe pods: `source` or `responder`; probe
+ * namespaces: `namespace`): never taken for the cluster's own when a run reads it.
+ */
+export const PROBE_LABEL = 'netpol-assert.io/probe';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'netpol-assert';
 export const AGENT_NAMESPACE = 'netpol-assert-system';

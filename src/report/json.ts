@@ -11,6 +11,7 @@ import type {
   Outcome,
   PairResult,
   RunResult,
+  SuiteResult,
 } from '../run/index.js';
 import { formatEndpoint } from '../suite/index.js';
 import type { AssertionOrigin, Expectation, SourceLocation } from '../suite/index.js';
@@ -80,14 +81,61 @@ export interface JsonPair {
 }
 
 export function createJsonReporter(): Reporter {
-  return { name: 'json', render: renderJson };
+  return { name: 'json', render: renderJson, chunks: renderJsonChunks };
 }
 
 export function renderJson(run: RunResult): string {
-  return `${JSON.stringify(toJsonReport(run), null, 2)}\n`;
+  return [...renderJsonChunks(run)].join('');
+}
+
+/**
+ * The report as JSON.stringify(report, null, 2) writes it, an assertion at a time: a run
+ * of tens of thousands of pairs is never one object tree beside its result, nor one
+ * string. Each piece is a part of the report rendered on its own and indented to its
+ * depth: in pretty-printed JSON a newline is only ever indentation (one inside a string
+ * is written `\n`).
+ */
+export function* renderJsonChunks(run: RunResult): Generator<string> {
+  yield `${withoutClose(JSON.stringify(jsonHead(run), null, 2))},\n  "suites": `;
+  if (run.suites.length === 0) return yield '[]\n}\n';
+  yield '[\n';
+  for (const [index, suite] of run.suites.entries()) {
+    yield `    ${indented(withoutClose(JSON.stringify(jsonSuiteHead(suite), null, 2)), 2)},\n      "assertions": `;
+    if (suite.assertions.length === 0) yield '[]';
+    else {
+      yield '[\n';
+      for (const [at, result] of suite.assertions.entries()) {
+        const text = indented(JSON.stringify(jsonAssertion(result, run), null, 2), 4);
+        yield `        ${text}${at === suite.assertions.length - 1 ? '\n' : ',\n'}`;
+      }
+      yield '      ]';
+    }
+    yield `\n    }${index === run.suites.length - 1 ? '\n' : ',\n'}`;
+  }
+  yield '  ]\n}\n';
+}
+
+/** An object's pretty JSON without its closing `\n}`: more members follow. */
+function withoutClose(text: string): string {
+  return text.slice(0, text.length - 2);
+}
+
+function indented(text: string, depth: number): string {
+  return text.replaceAll('\n', `\n${'  '.repeat(depth)}`);
 }
 
 export function toJsonReport(run: RunResult): JsonReport {
+  return {
+    ...jsonHead(run),
+    suites: run.suites.map((suite) => ({
+      ...jsonSuiteHead(suite),
+      assertions: suite.assertions.map((result) => jsonAssertion(result, run)),
+    })),
+  };
+}
+
+/** Every member of the report but its suites, in the report's order (suites come last). */
+function jsonHead(run: RunResult): Omit<JsonReport, 'suites'> {
   return {
     $schema: REPORT_SCHEMA_ID,
     reportVersion: REPORT_VERSION,
@@ -97,13 +145,16 @@ export function toJsonReport(run: RunResult): JsonReport {
     durationMs: run.durationMs,
     exitCode: exitCodeFor(run),
     summary: summarize(run),
-    suites: run.suites.map((suite) => ({
-      name: suite.suite.name,
-      file: suite.suite.file,
-      durationMs: suite.durationMs,
-      summary: summarizeAssertions(suite.assertions),
-      assertions: suite.assertions.map((result) => jsonAssertion(result, run)),
-    })),
+  };
+}
+
+/** Every member of a suite but its assertions (which come last). */
+function jsonSuiteHead(suite: SuiteResult): Omit<JsonSuite, 'assertions'> {
+  return {
+    name: suite.suite.name,
+    file: suite.suite.file,
+    durationMs: suite.durationMs,
+    summary: summarizeAssertions(suite.assertions),
   };
 }
 

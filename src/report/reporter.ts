@@ -14,6 +14,11 @@ export interface Reporter {
    * tap): each assertion's lines as it is judged. The pieces joined are `render(run)`.
    */
   stream?(outline: RunOutline): ReportStream;
+  /**
+   * The whole report in pieces, for a format written once the run is over (json): a large
+   * run's report is written piece by piece, never held as one string. Joined, `render(run)`.
+   */
+  chunks?(run: RunResult): Iterable<string>;
 }
 
 /** A report in pieces, each to be written as it is returned. */

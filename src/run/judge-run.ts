@@ -24,6 +24,11 @@ export interface JudgeOptions {
 
 export class RunJudge {
   private readonly records = new Map<string, PairObservation>();
+  /**
+   * How many assertions not judged yet name each pair: a record goes once the last of
+   * them is judged, so a large run does not hold every record beside its result.
+   */
+  private readonly uses = new Map<string, number>();
   private readonly suites: SuiteResult[] = [];
   private readonly startedAt: number;
   /** Where judging stands: the suite, its assertion, and that assertion's first pair without a record. */
@@ -39,6 +44,9 @@ export class RunJudge {
     private readonly options: JudgeOptions = {},
   ) {
     this.startedAt = options.startedAt ?? performance.now();
+    for (const { assertions } of plan.suites)
+      for (const { pairs } of assertions)
+        for (const pair of pairs) this.uses.set(pair.key, (this.uses.get(pair.key) ?? 0) + 1);
     options.progress?.onPlan?.({
       mode: runner.mode,
       target: runner.target,
@@ -52,6 +60,11 @@ export class RunJudge {
   add(record: PairObservation): void {
     this.records.set(record.pair.key, record);
     this.advance();
+  }
+
+  /** Records kept for assertions still to judge: a pair's goes once the last that names it is judged. */
+  get heldRecords(): number {
+    return this.records.size;
   }
 
   /** The result, once every pair of the plan has its record. */
@@ -100,9 +113,11 @@ export class RunJudge {
 
   private judgeAssertion(planned: PlannedAssertion): AssertionResult {
     const { assertion, problems } = planned;
-    if (assertion.skip !== undefined)
+    if (assertion.skip !== undefined) {
+      for (const pair of planned.pairs) this.take(pair.key);
       return { assertion, outcome: 'skip', pairs: [], reason: assertion.skip, durationMs: 0 };
-    const records = planned.pairs.map((pair) => this.records.get(pair.key) as PairObservation);
+    }
+    const records = planned.pairs.map((pair) => this.take(pair.key));
     const pairs = records.map((record) => this.judgePair(record, assertion.expect));
     const outcome = problems.length > 0 ? 'inconclusive' : combineOutcomes(pairs.map((p) => p.outcome));
     return {
@@ -112,6 +127,18 @@ export class RunJudge {
       ...(problems.length > 0 ? { reason: problems.map((p) => p.message).join('; ') } : {}),
       durationMs: this.together(records.map((record) => record.durationMs)),
     };
+  }
+
+  /** A pair's record for the assertion being judged; forgotten once no assertion still to judge names it. */
+  private take(key: string): PairObservation {
+    const record = this.records.get(key) as PairObservation;
+    const uses = (this.uses.get(key) ?? 1) - 1;
+    if (uses > 0) this.uses.set(key, uses);
+    else {
+      this.uses.delete(key);
+      this.records.delete(key);
+    }
+    return record;
   }
 
   private judgePair(record: PairObservation, expected: AssertionResult['assertion']['expect']): PairResult {

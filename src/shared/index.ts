@@ -26,6 +26,9 @@ export {
 } from './address.js';
 export type { Cidr, IpAddress, IpFamily, ParseCidrResult } from './address.js';
 
+// "Did you mean": the nearest known name to a typo.
+export { closestName } from './closest-name.js';
+
 // The namespace-name label Kubernetes puts on every namespace.
 export { NAMESPACE_NAME_LABEL } from './namespace-label.js';
 

@@ -4,6 +4,7 @@
  * (`duration`, `port`, ...), so the schema stays the one place that states the rules.
  */
 import type { ErrorObject } from 'ajv';
+import { closestName } from '../shared/index.js';
 import type { ValuePath } from './locate-node.js';
 import { namespaceNameProblem } from './names.js';
 import { DURATION_EXAMPLES } from './parse-duration.js';
@@ -82,7 +83,7 @@ export function explainSchemaError(context: SchemaErrorContext): SchemaProblem |
       const key = String(error.params['additionalProperty']);
       const allowed = Object.keys((error.parentSchema?.['properties'] as object | undefined) ?? {});
       const container = CONTAINERS[definition] ?? 'this map';
-      const suggestion = closest(key, allowed);
+      const suggestion = closestName(key, allowed);
       const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
       const message = `unknown key "${key}" in ${container}; expected one of: ${allowed.join(', ')}${hint}`;
       return {
@@ -272,28 +273,4 @@ function shown(value: unknown): string {
 function orList(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`;
-}
-
-/** The allowed key a typo most likely meant: at most two edits away. */
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

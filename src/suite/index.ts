@@ -31,6 +31,10 @@ export { ASSERTION_GRAMMAR, parseAssertionLine, type AssertionLine } from './par
 export { parseEndpoint, type EndpointRole, type ParsedEndpoint } from './parse-endpoint.js';
 export { parseDuration } from './parse-duration.js';
 export type { Parsed, TextProblem } from './text-problem.js';
+// Kubernetes object names as the API server validates them (the manifest reader checks them too).
+export { namespaceNameProblem, objectNameProblem, serviceNameProblem } from './names.js';
+// YAML syntax errors worded and placed for a person (an unclosed bracket at its opener): manifests too.
+export { explainYamlError } from './explain-yaml-error.js';
 
 // Endpoints back as text, for report lines.
 export {

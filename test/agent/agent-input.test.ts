@@ -49,3 +49,20 @@ test('a batch past the limit is refused, and nothing after it is kept', async ()
   assert.deepEqual(await input.batch(), { ok: false });
   assert.deepEqual(stopsOf(input), []);
 });
+
+test('go after the batch lets a batch on hold start; without one, the end of stdin does', async () => {
+  const stream = new PassThrough();
+  const input = new AgentInput(stream, 1_000_000);
+  let released = false;
+  void input.go().then(() => (released = true));
+  stream.write(`${BATCH}\ngo`);
+  await input.batch();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(released, false, 'a go line counts once it ends');
+  stream.write('\n');
+  await input.go();
+  input.close();
+
+  const ended = new AgentInput(Readable.from([`${BATCH}\n`]), 1_000_000);
+  await ended.go();
+});

@@ -11,12 +11,19 @@ import { access, mkdir, mkdtemp, rm, rmdir, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readAgentOutput, resolveNetnsRefs, scanPodProcesses, podNetns } from '../../agent/index.js';
+import {
+  readAgentOutput,
+  resolveNetnsRefs,
+  scanPodProcesses,
+  podNetns,
+  PodProcessScan,
+} from '../../agent/index.js';
 import { AGENT_BIN, netnsSkipReason, removeNetns } from './netns-fixture.js';
 
 const POD_A = '11111111-2222-4333-8444-555555555555';
 const POD_B = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 const POD_C = '99999999-8888-4777-8666-555555555555';
+const POD_LATE = '77777777-6666-4555-8444-333333333333';
 const CID = 'c'.repeat(64);
 
 interface FakeProcess {
@@ -98,6 +105,31 @@ describe('a pod namespace in a fake /proc', () => {
       ok: false,
       reason: 'no process of pod 00000000-0000-4000-8000-000000000000 on this node',
     });
+  });
+
+  test('a scan kept up to date finds a pod started after it, and forgets a process that is gone', async () => {
+    const scan = new PodProcessScan({ procRoot });
+    const before = await scan.update();
+    assert.equal(before.has(POD_LATE), false);
+    const late = join(procRoot, '500');
+    await mkdir(join(late, 'ns'), { recursive: true });
+    await writeFile(join(late, 'cgroup'), `${systemdPod(POD_LATE, `crio-${CID}.scope`)}\n`);
+    await writeFile(join(late, 'comm'), 'pause\n');
+    await writeFile(join(late, 'ns', 'net'), '');
+    try {
+      const after = await scan.update();
+      assert.deepEqual(await podNetns(POD_LATE, after, procRoot), {
+        ok: true,
+        path: join(late, 'ns', 'net'),
+        pid: 500,
+      });
+      await rm(late, { recursive: true });
+      const gone = await scan.update();
+      assert.equal(gone.has(POD_LATE), false);
+      assert.deepEqual([...gone.keys()].sort(), [...before.keys()].sort());
+    } finally {
+      await rm(late, { recursive: true, force: true });
+    }
   });
 
   test('two refs to one namespace resolve to one identity, so they share a helper', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatTasks, parseHelperLine } from '../../agent/index.js';
+import { formatNamespacedTasks, formatTasks, parseHelperLine } from '../../agent/index.js';
 
 test('tasks go to netpol-probe as one line each, then end', () => {
   const text = formatTasks([
@@ -43,5 +43,45 @@ test('ready, fatal and anything else are told apart', () => {
   assert.deepEqual(parseHelperLine('result 1 0 allowed 3 -'), {
     kind: 'unknown',
     text: 'result 1 0 allowed 3 -',
+  });
+});
+
+test('one helper gets every namespace: a netns line, then the tasks that run there', () => {
+  const text = formatNamespacedTasks([
+    {
+      netnsPath: '/proc/41/ns/net',
+      tasks: [{ kind: 'capture', index: 1, port: 53, timeoutMs: 1500, attempts: 1, nonce: 'n2' }],
+    },
+    {
+      netnsPath: '/run/netns/with space',
+      tasks: [
+        {
+          kind: 'probe',
+          index: 0,
+          mode: 'udp-send',
+          ip: '198.19.77.2',
+          port: 53,
+          timeoutMs: 500,
+          attempts: 1,
+          nonce: 'n2',
+        },
+      ],
+    },
+  ]);
+  assert.equal(
+    text,
+    'netns /proc/41/ns/net\ncapture 1 53 1500 1 n2\nnetns /run/netns/with space\nprobe 0 udp-send 198.19.77.2 53 500 1 n2\nend\n',
+  );
+});
+
+test('a namespace the helper could not enter is read with its number and why', () => {
+  assert.deepEqual(parseHelperLine('netns-failed 3 EINVAL'), {
+    kind: 'netns-failed',
+    netns: 3,
+    detail: 'EINVAL',
+  });
+  assert.deepEqual(parseHelperLine('netns-failed x EINVAL'), {
+    kind: 'unknown',
+    text: 'netns-failed x EINVAL',
   });
 });

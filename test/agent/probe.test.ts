@@ -167,6 +167,41 @@ describe('agent probe between two namespaces', { skip }, () => {
     assert.ok(elapsed < 1200, `200 timeouts took ${elapsed} ms`);
   });
 
+  test('a handshake done while the helper was busy counts, though its deadline passed before it looked', async () => {
+    // Starting 3,000 connects takes far longer than 1 ms: the first probe's deadline has
+    // passed before the helper first polls. Its handshake completed meanwhile, as on a
+    // machine too busy to schedule the helper: that is an allow, never a timeout.
+    const requests = [
+      probe('first', 'TCP', OPEN_TCP, { timeoutMs: 1 }),
+      ...Array.from({ length: 3000 }, (_, i) => probe(`closed-${i}`, 'TCP', CLOSED, { timeoutMs: 5000 })),
+    ];
+    const { byId } = await run(requests);
+    assert.equal(observationOf(byId, 'first'), 'connected');
+    assert.equal(
+      [...byId.values()].filter((r) => r.id.startsWith('closed-') && r.observation === 'refused').length,
+      3000,
+    );
+  });
+
+  test('one helper probes from every namespace of a batch; one it cannot enter fails alone, saying why', async () => {
+    // A file that is there (the agent resolves it) but is no network namespace: setns refuses it.
+    const notNetns: NetnsRef = { kind: 'netns', path: PROBE_BIN };
+    const { byId } = await run([
+      probe('from-source', 'TCP', OPEN_TCP),
+      probe('from-nowhere', 'TCP', OPEN_TCP, { source: notNetns }),
+      probe('from-destination', 'TCP', OPEN_TCP, { source: destination }),
+    ]);
+    assert.equal(observationOf(byId, 'from-source'), 'connected');
+    assert.equal(observationOf(byId, 'from-destination'), 'connected');
+    assert.deepEqual(
+      [byId.get('from-source')?.netns, byId.get('from-destination')?.netns],
+      [pair.sourcePath, pair.destinationPath],
+    );
+    const failed = byId.get('from-nowhere');
+    assert.equal(failed?.observation, 'error');
+    assert.equal(failed?.reason, `cannot enter the network namespace ${PROBE_BIN}: EINVAL`);
+  });
+
   test('attempts run one after another and each is reported', async () => {
     const { byId } = await run([probe('thrice', 'TCP', OPEN_TCP, { attempts: 3 })]);
     const response = byId.get('thrice');
@@ -288,6 +323,35 @@ describe('agent probe between two namespaces', { skip }, () => {
     assert.ok(elapsed < 5_000, `stopped after ${elapsed} ms, the window is ${window} ms`);
     // stdin still open: the agent ended anyway, once its batch was done.
     assert.equal(result.exitCode, 0);
+  });
+
+  test('a held probe waits for go; the others of its batch go at once', async () => {
+    const agent = execa(process.execPath, [AGENT_BIN, 'probe'], {
+      stdin: 'pipe',
+      buffer: { stdout: true },
+      timeout: 30_000,
+    });
+    const requests = [probe('held', 'TCP', OPEN_TCP, { hold: true }), probe('now', 'TCP', OPEN_TCP)];
+    agent.stdin.write(`${JSON.stringify({ version: 1, requests })}\n`);
+    const lines: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const reader = createInterface({ input: agent.stdout });
+      reader.on('line', (line) => {
+        lines.push(line);
+        if (line.startsWith('ok ')) resolve();
+      });
+      reader.once('close', () => reject(new Error('the agent ended before any result')));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith('ok ')),
+      ['ok 1 - now'],
+      'only the probe not held, before go',
+    );
+    agent.stdin.end('go\n');
+    const result = await agent;
+    const held = readAgentOutput(result.stdout).find((e) => e.kind === 'result' && e.response.id === 'held');
+    assert.equal(held?.kind === 'result' && held.response.observation, 'connected');
   });
 
   test('the command line reads a batch on stdin and streams TAP', async () => {

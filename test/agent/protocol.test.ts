@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import {
   AgentOutputReader,
   decodeBatch,
@@ -144,6 +145,25 @@ describe('the batch on stdin', () => {
     ]);
   });
 
+  test('a held probe says so with hold: true, and nothing else', () => {
+    const request = {
+      kind: 'probe',
+      id: 'held',
+      source: { kind: 'host' },
+      ip: '198.18.0.9',
+      port: 9125,
+      protocol: 'UDP',
+      timeoutMs: 1000,
+      attempts: 1,
+      udpProof: 'capture',
+      nonce: 'n.1',
+    };
+    const held = decodeBatch(JSON.stringify({ version: 1, requests: [{ ...request, hold: true }] }));
+    assert.deepEqual(held.ok && held.value.requests, [{ ...request, hold: true }]);
+    const wrong = decodeBatch(JSON.stringify({ version: 1, requests: [{ ...request, hold: 'yes' }] }));
+    assert.deepEqual(!wrong.ok && wrong.problems, ['requests[0]: hold: want true, or no hold']);
+  });
+
   test('text that is not JSON is refused with the parser message', () => {
     const decoded = decodeBatch('{');
     assert.equal(decoded.ok, false);
@@ -167,8 +187,25 @@ describe('the TAP results on stdout', () => {
     const lines = formatResult(7, connected).split('\n');
     assert.equal(lines[0], 'ok 7 - shop/web>shop/api:8080/TCP');
     assert.equal(lines[1], '  ---');
-    assert.ok(lines.includes('  observation: mixed'));
     assert.equal(lines.at(-2), '  ...');
+    // The block is one line of JSON, which is YAML too: a TAP reader gets the response.
+    assert.equal(lines.length, 5);
+    assert.deepEqual(parseYaml(lines[2] ?? ''), connected);
+  });
+
+  test('a block of YAML, as an agent of an earlier build writes it, is read as well', () => {
+    const yaml = stringifyYaml(connected)
+      .trimEnd()
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n');
+    const text = `ok 1 - ${connected.id}\n  ---\n${yaml}\n  ...\n`;
+    assert.deepEqual(readAgentOutput(text), [{ kind: 'result', number: 1, ok: true, response: connected }]);
+  });
+
+  test('a block of JSON that does not parse is an error', () => {
+    const text = formatResult(1, connected).replace('"version":1', '"version":1,,');
+    assert.throws(() => readAgentOutput(text), /agent output: .*JSON/);
   });
 
   test('ok means carried out: an attempt in error, or no attempt at all, is not ok', () => {
@@ -207,7 +244,7 @@ describe('the TAP results on stdout', () => {
   });
 
   test('a block with an observation outside the protocol is an error', () => {
-    const text = formatResult(1, connected).replace('observation: timeout', 'observation: allowed');
+    const text = formatResult(1, connected).replace('"observation":"timeout"', '"observation":"allowed"');
     assert.throws(() => readAgentOutput(text), /an attempt observation/);
   });
 

@@ -87,12 +87,12 @@ test('a setup manifest with a problem is bad input at its line, for predict and 
   ]);
   assert.equal(predict.exitCode, 2);
   assert.equal(predict.stdout, '');
-  assert.match(predict.stderr, /test\/fixtures\/cli\/setup\/broken\.yaml:4:1: error YAML_SYNTAX/);
+  assert.match(predict.stderr, /test\/fixtures\/cli\/setup\/broken\.yaml:3:11: error YAML_SYNTAX/);
   assert.match(predict.stderr, /1 problem in the suites' setup manifests; nothing was run/);
 
   // A kubeconfig that does not exist would be exit 3: the setup is read, and refused, first.
   const run = await runCli(['run', `${FIXTURES}/bad-setup.yaml`, '--kubeconfig', '/nonexistent/kubeconfig']);
   assert.equal(run.exitCode, 2, run.stderr);
-  assert.match(run.stderr, /broken\.yaml:4:1: error YAML_SYNTAX/);
+  assert.match(run.stderr, /broken\.yaml:3:11: error YAML_SYNTAX/);
   assert.doesNotMatch(run.stderr, /kubeconfig/);
 });

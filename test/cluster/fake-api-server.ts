@@ -1,7 +1,9 @@
 /**
  * A small Kubernetes API server on 127.0.0.1 for KubeCluster's tests: objects kept in
  * memory by resource, answering the calls KubeCluster makes (list with a label selector,
- * get, create, delete, delete-collection, and exec upgraded to a WebSocket with the
+ * get, create, update (PUT, refused with 409 Conflict when the body's resourceVersion is
+ * not the stored one), delete (likewise for a resourceVersion precondition),
+ * delete-collection, and exec upgraded to a WebSocket with the
  * v5.channel.k8s.io framing), and recording every request it saw. A test can answer a
  * request itself first (`intercept`), to fail it or to change the store between polls.
  * Discovery (`/apis`, `/apis/GROUP/VERSION`) names the built-in groups KubeCluster lists,
@@ -78,6 +80,7 @@ export class FakeApiServer {
   private readonly served: ServedResource[] = [];
   private readonly sockets = new Set<WebSocket>();
   private uids = 0;
+  private versions = 0;
 
   private constructor(
     private readonly server: Server,
@@ -182,8 +185,14 @@ export class FakeApiServer {
     }
     const found = list.find((o) => inScope(o) && o.metadata.name === route.name);
     if (found === undefined) return failure(404, 'NotFound', `${route.resource} "${route.name}" not found`);
-    if (request.method === 'DELETE') list.splice(list.indexOf(found), 1);
-    return request.method === 'DELETE' ? success() : { status: 200, body: found };
+    if (request.method === 'PUT') return this.replace(list, found, route, request.body as ApiObject);
+    if (request.method !== 'DELETE') return { status: 200, body: found };
+    const precondition = (request.body as { preconditions?: { resourceVersion?: string } } | undefined)
+      ?.preconditions?.resourceVersion;
+    if (precondition !== undefined && precondition !== found.metadata.resourceVersion)
+      return stale(route, found);
+    list.splice(list.indexOf(found), 1);
+    return success();
   }
 
   /** `/apis`: every group; `/apis/GROUP/VERSION`: its resources, when served. */
@@ -248,6 +257,18 @@ export class FakeApiServer {
     return { status: 201, body: stored };
   }
 
+  /** An update: refused when the body's resourceVersion is not the stored one (another writer came first). */
+  private replace(list: ApiObject[], found: ApiObject, route: Route, object: ApiObject): Answer {
+    const given = object.metadata.resourceVersion;
+    if (given !== undefined && given !== found.metadata.resourceVersion) return stale(route, found);
+    const stored = {
+      ...object,
+      metadata: { ...object.metadata, uid: found.metadata.uid, resourceVersion: String(++this.versions) },
+    };
+    list[list.indexOf(found)] = stored;
+    return { status: 200, body: stored };
+  }
+
   private serveExec(request: IncomingMessage, ws: WebSocket): void {
     this.sockets.add(ws);
     ws.on('close', () => this.sockets.delete(ws));
@@ -296,8 +317,23 @@ export class FakeApiServer {
 
   private stamped(object: ApiObject): ApiObject {
     const uid = `uid-${++this.uids}`;
-    return { ...object, metadata: { uid, creationTimestamp: '2024-01-01T00:00:00Z', ...object.metadata } };
+    const resourceVersion = String(++this.versions);
+    return {
+      ...object,
+      metadata: { uid, resourceVersion, creationTimestamp: '2024-01-01T00:00:00Z', ...object.metadata },
+    };
   }
+}
+
+/** A port on 127.0.0.1 nothing listens on (it did a moment ago): a kubeconfig pointing there is refused. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
 }
 
 /** The API server's error body, as client-node turns it into an ApiException with `code`. */
@@ -306,6 +342,16 @@ export function failure(code: number, reason: string, message: string): Answer {
     status: code,
     body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code },
   };
+}
+
+/** 409 Conflict, as the API server answers a write based on an object that has changed since. */
+function stale(route: Route, found: ApiObject): Answer {
+  return failure(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${route.resource} "${found.metadata.name}": ` +
+      'the object has been modified; please apply your changes to the latest version and try again',
+  );
 }
 
 function success(): Answer {

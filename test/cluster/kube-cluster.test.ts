@@ -5,9 +5,6 @@
  * server (409, 403, 404, a closed port) become ClusterUnavailableError or are let pass.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, test } from 'node:test';
 import { ClusterUnavailableError, KubeCluster, noticeText } from '../../src/cluster/index.js';
@@ -15,14 +12,17 @@ import type { ClusterNotice } from '../../src/cluster/index.js';
 import { stateFromManifests } from '../../src/manifests/index.js';
 import type { ClusterState, Namespace, Pod } from '../../src/policy/cluster.js';
 import { PolicyEngine } from '../../src/policy/index.js';
-import { failure, FakeApiServer, TOKEN } from './fake-api-server.js';
+import { closedPort, failure, FakeApiServer, TOKEN } from './fake-api-server.js';
 import type { ApiObject, RecordedRequest, ServedResource } from './fake-api-server.js';
 
 // The wire contract with what earlier runs left in a cluster, so spelled out, not imported.
 const RUN_LABEL = 'netpol-assert.io/run';
+const PROBE_LABEL = 'netpol-assert.io/probe';
+const CLAIM = 'netpol-assert.io/claim-';
 const AGENT_NAMESPACE = 'netpol-assert-system';
 const AGENT_NAME = 'netpol-assert-agent';
 const IMAGE = 'registry.example/agent:test';
+const RUN = 'r0';
 
 let fake: FakeApiServer;
 let cluster: KubeCluster;
@@ -66,7 +66,7 @@ test('connect refuses a kubeconfig that names no current cluster', async () => {
   await writeFile(empty, JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [], contexts: [] }));
   assert.throws(() => KubeCluster.connect({ kubeconfig: empty }), {
     name: 'ClusterUnavailableError',
-    message: 'the kubeconfig names no current cluster; pass --kubeconfig or --context',
+    message: `kubeconfig ${empty} defines no contexts, clusters or users (is it a kubeconfig?)`,
   });
 });
 
@@ -134,6 +134,35 @@ test('snapshot reads namespaces, nodes, running pods, services, policies and wor
   assert.ok(fake.requests.every((request) => request.authorization === `Bearer ${TOKEN}`));
 });
 
+test("snapshot leaves out other runs' probe pods and probe namespaces, and keeps a setup pod that carries a run label", async () => {
+  seedShop();
+  const running = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
+  fake.seed('/api/v1/namespaces', claimedNamespace('npa-ns-1', 'other', ['other']));
+  fake.seed(
+    '/api/v1/pods',
+    // Another run's source in shop, with the very labels an assertion asks for: not the cluster's.
+    {
+      ...runPod('shop', 'npa-src-1-other', 'other'),
+      metadata: {
+        name: 'npa-src-1-other',
+        namespace: 'shop',
+        labels: { app: 'web', [RUN_LABEL]: 'other', [PROBE_LABEL]: 'source' },
+      },
+      status: { ...running, podIP: '10.244.1.20' },
+    },
+    { ...runPod('npa-ns-1', 'npa-dst-1-other', 'other'), status: { ...running, podIP: '10.244.1.21' } },
+    // A suite's setup pod: labelled with the run that applied it, but the cluster's to test.
+    { ...runPod('shop', 'setup-pod', 'other'), status: { ...running, podIP: '10.244.1.22' } },
+  );
+  const { state, pods } = await cluster.snapshot();
+  assert.deepEqual(state.namespaces.map((ns) => ns.name).sort(), ['default', 'shop']);
+  assert.deepEqual(state.pods.map((pod) => `${pod.namespace}/${pod.name}`).sort(), [
+    'shop/setup-pod',
+    'shop/web-1',
+  ]);
+  assert.deepEqual([...pods.keys()].sort(), ['shop/setup-pod', 'shop/web-1']);
+});
+
 test('snapshot: a 403 on any list is a cluster that cannot be used, naming what was read', async () => {
   fake.intercept = (request) =>
     request.path === '/apis/networking.k8s.io/v1/networkpolicies'
@@ -141,8 +170,11 @@ test('snapshot: a 403 on any list is a cluster that cannot be used, naming what 
       : undefined;
   await assert.rejects(cluster.snapshot(), (error: unknown) => {
     assert.ok(error instanceof ClusterUnavailableError);
-    assert.match(error.message, /^could not read the cluster on fake: HTTP-Code: 403/);
-    assert.match(error.message, /networkpolicies is forbidden/);
+    assert.equal(
+      error.message,
+      'could not read the cluster on fake: list NetworkPolicies: networkpolicies is forbidden: ' +
+        'User "ci" cannot list resource (Forbidden, HTTP 403)',
+    );
     return true;
   });
 });
@@ -336,19 +368,30 @@ test("snapshot reads Calico's policies once: from its API server, else from its 
   );
 });
 
-test('a closed port: every call fails as a cluster that cannot be used', async () => {
+test('a closed port: every call is tried again for the time given, then fails as a cluster that cannot be used', async () => {
   const closed = await closedPort();
   const kubeconfig = `${fake.kubeconfig}.closed`;
   await writeFile(
     kubeconfig,
     (await readFile(fake.kubeconfig, 'utf8')).replace(fake.url, `http://127.0.0.1:${closed}`),
   );
-  const unreachable = KubeCluster.connect({ kubeconfig });
+  const notices: ClusterNotice[] = [];
+  const unreachable = KubeCluster.connect({
+    kubeconfig,
+    retryForMs: 600,
+    onNotice: (notice) => notices.push(notice),
+  });
+  const started = Date.now();
   await assert.rejects(unreachable.snapshot(), (error: unknown) => {
     assert.ok(error instanceof ClusterUnavailableError);
     assert.match(error.message, /^could not read the cluster on fake: .*ECONNREFUSED/s);
     return true;
   });
+  assert.ok(Date.now() - started >= 250, 'tried again after the first backoff');
+  assert.match(
+    noticeText(notices[0] ?? { kind: 'note', message: '' }),
+    /^the API server did not answer \(.*ECONNREFUSED.*\): trying again for up to 0.6s$/,
+  );
   await assert.rejects(
     unreachable.removeAgent(),
     /^ClusterUnavailableError: could not remove the agent on fake/,
@@ -387,12 +430,14 @@ test('createRunObjects labels namespaces and pods with the run and waits for the
     'POST /api/v1/namespaces/default/pods',
   ]);
   const [created] = bodiesOf('POST', '/api/v1/namespaces');
-  assert.deepEqual(created?.metadata, { name: 'probe-ns', labels: { team: 'x', [RUN_LABEL]: 'r1' } });
+  assert.deepEqual(created?.metadata.labels, { team: 'x', [RUN_LABEL]: 'r1', [PROBE_LABEL]: 'namespace' });
+  assert.deepEqual(Object.keys(created?.metadata.annotations ?? {}), [`${CLAIM}r1`]);
   const [responder] = bodiesOf('POST', '/api/v1/namespaces/default/pods');
+  // Named for the run: another run planning the same pod makes its own.
   assert.deepEqual(responder?.metadata, {
-    name: 'dst-1',
+    name: 'dst-1-r1',
     namespace: 'default',
-    labels: { app: 'api', [RUN_LABEL]: 'r1' },
+    labels: { app: 'api', [RUN_LABEL]: 'r1', [PROBE_LABEL]: 'responder' },
   });
   const container = (responder?.spec as { containers: Record<string, unknown>[] }).containers[0];
   assert.equal(container?.image, IMAGE);
@@ -401,18 +446,44 @@ test('createRunObjects labels namespaces and pods with the run and waits for the
   // Waiting lists the run's pods by their label, until all are Ready.
   const polls = fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/pods');
   assert.equal(polls.length, 2);
-  assert.ok(polls.every((r) => r.query.get('labelSelector') === `${RUN_LABEL}=r1`));
+  assert.ok(polls.every((r) => r.query.get('labelSelector') === `${RUN_LABEL}=r1,${PROBE_LABEL}`));
+  // Keyed by the plan's names, as the agents runner looks them up; the live names are the run's.
   assert.deepEqual([...pods.keys()].sort(), ['default/dst-1', 'probe-ns/src-1']);
+  assert.equal(pods.get('default/dst-1')?.name, 'dst-1-r1');
   assert.equal(pods.get('default/dst-1')?.ready, true);
   assert.equal(pods.get('default/dst-1')?.ip, '10.244.0.2');
 });
 
-test('createRunObjects takes a namespace that already exists (409), and creates no pods when none are asked', async () => {
+test('createRunObjects uses a namespace someone made since (409) as it is, and creates no pods when none are asked', async () => {
   fake.seed('/api/v1/namespaces', namespace('probe-ns'));
   const pods = await cluster.createRunObjects('r2', [probeNamespace('probe-ns')], [], 1000, IMAGE);
   assert.equal(pods.size, 0);
-  assert.deepEqual(fake.calls('POST'), ['POST /api/v1/namespaces']);
-  assert.equal(fake.objects('/api/v1/namespaces').length, 1);
+  assert.deepEqual(fake.calls('POST', 'PUT'), ['POST /api/v1/namespaces']);
+  assert.deepEqual(fake.objects('/api/v1/namespaces')[0]?.metadata.annotations, undefined);
+});
+
+test("createRunObjects claims another run's probe namespace (409), and the last run out removes it", async () => {
+  fake.seed('/api/v1/namespaces', {
+    ...namespace('probe-ns'),
+    metadata: {
+      name: 'probe-ns',
+      labels: { [RUN_LABEL]: 'r1', [PROBE_LABEL]: 'namespace' },
+      annotations: { [`${CLAIM}r1`]: '2024-01-01T00:00:00Z' },
+    },
+  });
+  await cluster.createRunObjects('r2', [probeNamespace('probe-ns')], [], 1000, IMAGE);
+  assert.deepEqual(fake.calls('POST', 'PUT'), ['POST /api/v1/namespaces', 'PUT /api/v1/namespaces/probe-ns']);
+  const claims = () => Object.keys(fake.objects('/api/v1/namespaces')[0]?.metadata.annotations ?? {}).sort();
+  assert.deepEqual(claims(), [`${CLAIM}r1`, `${CLAIM}r2`]);
+  // r1 ends first: its claim goes, the namespace stays for r2; r2 ends: the namespace goes.
+  await cluster.removeRunObjects('r1');
+  assert.deepEqual(claims(), [`${CLAIM}r2`]);
+  assert.deepEqual(
+    fake.calls('DELETE').filter((call) => call.startsWith('DELETE /api/v1/namespaces/probe-ns?')),
+    [],
+  );
+  await cluster.removeRunObjects('r2');
+  assert.deepEqual(fake.objects('/api/v1/namespaces'), []);
 });
 
 test('createRunObjects waits until a namespace of the same name has finished terminating', async () => {
@@ -430,7 +501,7 @@ test('createRunObjects waits until a namespace of the same name has finished ter
   assert.equal(looks, 3);
   assert.deepEqual(
     fake.objects('/api/v1/namespaces').map((ns) => ns.metadata.labels),
-    [{ [RUN_LABEL]: 'r3' }],
+    [{ [RUN_LABEL]: 'r3', [PROBE_LABEL]: 'namespace' }],
   );
 });
 
@@ -440,10 +511,11 @@ test('createRunObjects: a 403 on the pods, and pods that never become Ready, are
       ? failure(403, 'Forbidden', 'pods is forbidden')
       : undefined;
   const spec = { pod: probePod('default', 'src-1', { app: 'client' }, []), role: 'source' as const };
-  await assert.rejects(
-    cluster.createRunObjects('r4', [], [spec], 1000, IMAGE),
-    /^ClusterUnavailableError: could not create the probe pods on fake: HTTP-Code: 403/,
-  );
+  await assert.rejects(cluster.createRunObjects('r4', [], [spec], 1000, IMAGE), {
+    name: 'ClusterUnavailableError',
+    message:
+      'could not create the probe pods on fake: create Pod default/src-1-r4: pods is forbidden (Forbidden, HTTP 403)',
+  });
   fake.intercept = () => undefined;
   await assert.rejects(cluster.createRunObjects('r5', [], [spec], 0, IMAGE), {
     name: 'ClusterUnavailableError',
@@ -475,7 +547,9 @@ test('createRunObjects stops at once on an image the nodes cannot pull', async (
     assert.ok(error instanceof ClusterUnavailableError);
     assert.match(
       error.message,
-      new RegExp(`^the agent image ${IMAGE} cannot be pulled \\(ErrImagePull in default/src-1: not found\\)`),
+      new RegExp(
+        `^the agent image ${IMAGE} cannot be pulled \\(ErrImagePull in default/src-1-r6: not found\\)`,
+      ),
     );
     return true;
   });
@@ -488,7 +562,7 @@ test('ensureAgent installs the agent where it is missing and returns one Ready p
       fake.seed('/api/v1/pods', ...['node-a', 'node-b'].map((name) => agentPod(name)).filter(notYetSeeded));
     return undefined;
   };
-  const agents = await cluster.ensureAgent(IMAGE, 10_000);
+  const agents = await cluster.ensureAgent(RUN, IMAGE, 10_000);
   assert.deepEqual(fake.calls('POST'), [
     'POST /api/v1/namespaces',
     `POST /apis/apps/v1/namespaces/${AGENT_NAMESPACE}/daemonsets`,
@@ -496,6 +570,7 @@ test('ensureAgent installs the agent where it is missing and returns one Ready p
   const [ns] = bodiesOf('POST', '/api/v1/namespaces');
   assert.equal(ns?.metadata.name, AGENT_NAMESPACE);
   assert.equal(ns?.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'privileged');
+  assert.deepEqual(Object.keys(ns?.metadata.annotations ?? {}), [`${CLAIM}${RUN}`]);
   const [daemonSet] = bodiesOf('POST', `/apis/apps/v1/namespaces/${AGENT_NAMESPACE}/daemonsets`);
   assert.equal(daemonSet?.metadata.name, AGENT_NAME);
   const template = (
@@ -514,16 +589,24 @@ test('ensureAgent installs the agent where it is missing and returns one Ready p
   ]);
 });
 
-test('ensureAgent leaves an installed agent as it is', async () => {
+test('ensureAgent leaves an installed agent as it is, with its claim added', async () => {
   fake.seed('/api/v1/nodes', node('node-a'));
+  fake.seed('/api/v1/namespaces', namespace(AGENT_NAMESPACE));
   fake.seed(`/apis/apps/v1/daemonsets`, {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name: AGENT_NAME, namespace: AGENT_NAMESPACE },
   });
   fake.seed('/api/v1/pods', agentPod('node-a'));
-  const agents = await cluster.ensureAgent(IMAGE, 10_000);
-  assert.deepEqual(fake.calls('POST'), []);
+  const agents = await cluster.ensureAgent(RUN, IMAGE, 10_000);
+  // The namespace is there (409): the claim goes on it; the DaemonSet is taken as it is.
+  assert.deepEqual(fake.calls('POST', 'PUT'), [
+    'POST /api/v1/namespaces',
+    `PUT /api/v1/namespaces/${AGENT_NAMESPACE}`,
+  ]);
+  assert.deepEqual(Object.keys(fake.objects('/api/v1/namespaces')[0]?.metadata.annotations ?? {}), [
+    `${CLAIM}${RUN}`,
+  ]);
   assert.ok(
     fake.calls('GET').includes(`GET /apis/apps/v1/namespaces/${AGENT_NAMESPACE}/daemonsets/${AGENT_NAME}`),
   );
@@ -553,7 +636,8 @@ test('execInAgent runs the command in the agent container with stdin, and report
     Promise.resolve('{"batch":1}'),
     (text) => streamed.push(text),
   );
-  assert.deepEqual(result, { stdout: 'café\n', stderr: 'warn\n', exitCode: 3 });
+  // Streamed, the output is not kept for the result too.
+  assert.deepEqual(result, { stdout: '', stderr: 'warn\n', exitCode: 3 });
   assert.equal(streamed.join(''), 'café\n');
   assert.equal(seen?.path, `/api/v1/namespaces/${AGENT_NAMESPACE}/pods/agent-node-a/exec`);
   assert.deepEqual(seen?.query.getAll('command'), ['netpol-assert-agent', 'probe']);
@@ -581,12 +665,12 @@ test('closeOpenExecs cuts an exec in flight: it fails as the cluster', async () 
   });
 });
 
-test("removeRunObjects deletes one run's pods by label in each namespace, then its namespaces", async () => {
+test("removeRunObjects deletes one run's pods by label in each namespace, then the namespaces only it claims", async () => {
   fake.seed(
     '/api/v1/namespaces',
     namespace('default'),
-    { ...namespace('probe-ns'), metadata: { name: 'probe-ns', labels: { [RUN_LABEL]: 'r1' } } },
-    { ...namespace('other-run'), metadata: { name: 'other-run', labels: { [RUN_LABEL]: 'r2' } } },
+    claimedNamespace('probe-ns', 'r1', ['r1']),
+    claimedNamespace('other-run', 'r2', ['r2']),
   );
   fake.seed(
     '/api/v1/pods',
@@ -605,6 +689,12 @@ test("removeRunObjects deletes one run's pods by label in each namespace, then i
     `DELETE /api/v1/namespaces/probe-ns/pods?gracePeriodSeconds=0&labelSelector=${runSelector}`,
     'DELETE /api/v1/namespaces/probe-ns?gracePeriodSeconds=0',
   ]);
+  // The claim comes off first; the deletion holds only if nothing was written since.
+  assert.deepEqual(fake.calls('PUT'), ['PUT /api/v1/namespaces/probe-ns']);
+  const [deletion] = bodiesOf('DELETE', '/api/v1/namespaces/probe-ns') as unknown as {
+    preconditions?: { resourceVersion?: string };
+  }[];
+  assert.match(deletion?.preconditions?.resourceVersion ?? '', /^\d+$/);
   assert.deepEqual(
     fake
       .objects('/api/v1/pods')
@@ -647,10 +737,10 @@ test("removeAgent deletes the agent's namespace; one already gone (404) is fine,
   assert.deepEqual(fake.objects('/api/v1/namespaces'), []);
   await cluster.removeAgent();
   fake.intercept = () => failure(403, 'Forbidden', 'namespaces is forbidden');
-  await assert.rejects(
-    cluster.removeAgent(),
-    /^ClusterUnavailableError: could not remove the agent on fake: HTTP-Code: 403/,
-  );
+  await assert.rejects(cluster.removeAgent(), {
+    name: 'ClusterUnavailableError',
+    message: `could not remove the agent on fake: delete Namespace ${AGENT_NAMESPACE}: namespaces is forbidden (Forbidden, HTTP 403)`,
+  });
 });
 
 const cnpResource: ServedResource = {
@@ -846,6 +936,15 @@ function agentPod(nodeName: string): ApiObject {
   };
 }
 
+/** A probe namespace `made` by one run, with the claims of `claimedBy`. */
+function claimedNamespace(name: string, made: string, claimedBy: readonly string[]): ApiObject {
+  const annotations = Object.fromEntries(claimedBy.map((run) => [`${CLAIM}${run}`, '2024-01-01T00:00:00Z']));
+  return {
+    ...namespace(name),
+    metadata: { name, labels: { [RUN_LABEL]: made, [PROBE_LABEL]: 'namespace' }, annotations },
+  };
+}
+
 function runPod(namespace: string, name: string, run: string): ApiObject {
   return {
     apiVersion: 'v1',
@@ -886,12 +985,3 @@ function bodiesOf(method: string, path: string): ApiObject[] {
 }
 
 /** A port nothing listens on: bound, then closed again. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}

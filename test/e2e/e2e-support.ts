@@ -106,6 +106,34 @@ export function assertWireMatchesExpectations(assertions: readonly JsonAssertion
   }
 }
 
+/** A running command line whose stderr can be listened to: an execa child. */
+export interface SpeakingChild extends PromiseLike<unknown> {
+  readonly stderr: NodeJS.ReadableStream;
+}
+
+/**
+ * Resolves once the child's stderr has said `text` (the runner logs each step there);
+ * rejects when it exits first or has not said it within `ms`.
+ */
+export function said(child: SpeakingChild, text: string, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let heard = '';
+    const timer = setTimeout(() => reject(new Error(`the run never said '${text}': ${heard}`)), ms);
+    child.stderr.on('data', (chunk: Buffer) => {
+      heard += chunk.toString();
+      if (heard.includes(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    const ended = (): void => {
+      clearTimeout(timer);
+      reject(new Error(`the run ended before saying '${text}': ${heard}`));
+    };
+    child.then(ended, ended);
+  });
+}
+
 /** The lab's API as any client sees it, through the kubeconfig `lab up` printed. */
 export function coreApi(kubeconfig: string): CoreV1Api {
   const config = new KubeConfig();

@@ -21,6 +21,7 @@ import {
   REPO_ROOT,
   runCli,
   runObjects,
+  said,
 } from './e2e-support.js';
 import type { RunObject } from './e2e-support.js';
 
@@ -53,21 +54,6 @@ async function exitWithin(child: Child, ms: number): Promise<Awaited<Child>> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Resolves once the child's stderr has said `text` (the runner logs each step there). */
-function said(child: Child, text: string, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let heard = '';
-    const timer = setTimeout(() => reject(new Error(`the run never said '${text}': ${heard}`)), ms);
-    child.stderr.on('data', (chunk: Buffer) => {
-      heard += chunk.toString();
-      if (heard.includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
 }
 
 const probePodsUp = (objects: { pods: RunObject[]; namespaces: RunObject[] }): boolean =>

@@ -1,6 +1,6 @@
 /**
  * `netpol-assert lab` as a user types it: bad input is exit code 2 before anything
- * starts, a lab that is not there is exit code 3 for apply and status, and `down` of
+ * starts, a lab that is not there is exit code 3 for apply, status and kubeconfig, and `down` of
  * nothing is fine. (Bringing a lab up is in control-plane.test.ts.)
  */
 import assert from 'node:assert/strict';
@@ -96,5 +96,36 @@ describe('netpol-assert lab', { skip: isRoot ? false : 'the lab needs root' }, (
     const down = await run('lab', 'down', '--name', 'nolab');
     assert.equal(down.code, 0);
     assert.match(down.stderr, /no lab 'nolab' to remove/);
+  });
+});
+
+describe('netpol-assert lab kubeconfig', () => {
+  test('a user that is no DNS label, or a role file that holds no ClusterRole, is bad input (2)', async () => {
+    const user = await run('lab', 'kubeconfig', '--name', 'nolab', '--user', 'Not_A_Label');
+    assert.equal(user.code, 2);
+    assert.match(user.stderr, /--user 'Not_A_Label' must be a DNS label/);
+    const notRole = new URL('../../agent/manifests/agent.yaml', import.meta.url).pathname;
+    const role = await run('lab', 'kubeconfig', '--name', 'nolab', '--user', 'ci', '--role', notRole);
+    assert.equal(role.code, 2);
+    assert.match(role.stderr, /--role .*agent\.yaml: /);
+    const missing = await run(
+      'lab',
+      'kubeconfig',
+      '--name',
+      'nolab',
+      '--user',
+      'ci',
+      '--role',
+      '/nonexistent/role.yaml',
+    );
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--role .*no such file/i);
+  });
+
+  test("for a lab that is not up it is exit code 3, and the runner's role is the default", async () => {
+    const result = await run('lab', 'kubeconfig', '--name', 'nolab', '--user', 'ci');
+    assert.equal(result.code, 3);
+    assert.match(result.stderr, /no lab 'nolab' is up/);
+    assert.equal(result.stdout, '');
   });
 });

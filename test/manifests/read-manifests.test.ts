@@ -91,10 +91,13 @@ test('a YAML syntax error is reported at its line and column, and other document
   assert.ok(error);
   assert.deepEqual(others, []);
   assert.equal(error.code, 'YAML_SYNTAX');
-  // The unclosed flow map on line 5 is noticed where the next document starts.
-  assert.deepEqual(error.location, { file, line: 6, col: 1 });
-  assert.match(error.message, /end with a \}/);
-  assert.equal(formatProblem(error), `${file}:6:1: error YAML_SYNTAX: ${error.message}\n  6 | ---\n    | ^`);
+  // yaml notices the unclosed flow map where the next document starts; it is shown where it opens.
+  assert.deepEqual(error.location, { file, line: 5, col: 11 });
+  assert.equal(error.message, 'this flow map is never closed; expected "}"');
+  assert.equal(
+    formatProblem(error),
+    `${file}:5:11: error YAML_SYNTAX: ${error.message}\n  5 |   labels: { app: web\n    |           ^`,
+  );
 });
 
 test('objects without apiVersion, kind or metadata.name are errors at the object', async () => {

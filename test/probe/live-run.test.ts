@@ -158,10 +158,11 @@ assertions: [from app/role=stranger to app/role=server:8080 expect deny]
   assert.ok(cluster.events.includes(`removeRunObjects ${runId}`), cluster.events.join(', '));
 });
 
-test('with keepAgent the agent stays installed', async () => {
+test('with keepAgent the agent stays installed: the run only takes its claim off', async () => {
   const cluster = new ModelCluster(MANIFESTS);
   await runLive(suitesOf(EXISTING_PODS_SUITE), cluster, options({ keepAgent: true }));
   assert.ok(!cluster.events.includes('removeAgent'));
+  assert.equal(cluster.events.at(-1), 'releaseAgent');
 });
 
 test('an agent that stops answering leaves the rest inconclusive with its reason, never passed', async () => {
@@ -194,6 +195,21 @@ test('a run that cannot read the cluster still closes the agent sessions and rem
   assert.ok(logged.some((line) => /could not remove everything this run made: still gone/.test(line)));
 });
 
+test('the run says it is cleaning up before it removes anything: the marker a killed cleanup is found by', async () => {
+  const cluster = new ModelCluster(MANIFESTS);
+  const suite = `
+apiVersion: netpol-assert/v1
+kind: Suite
+metadata: {name: synthetic}
+assertions: [from app/role=stranger to app/role=server:8080 expect deny]
+`;
+  await runLive(suitesOf(suite), cluster, options({ log: (line) => cluster.events.push(`log ${line}`) }));
+  const marker = cluster.events.findIndex((e) => /^log cleaning up run [0-9a-f]{8}$/.test(e));
+  const removed = cluster.events.findIndex((e) => e.startsWith('removeRunObjects'));
+  assert.ok(marker >= 0 && removed > marker, cluster.events.join(', '));
+  assert.ok(cluster.events.indexOf('removeAgent') > marker);
+});
+
 test('each step logs what it did and how long it took', async () => {
   const cluster = new ModelCluster(MANIFESTS);
   const logged: string[] = [];
@@ -223,15 +239,31 @@ test('a run interrupted while reading the cluster stops with RunInterrupted afte
   assert.equal(cluster.events.at(-1), 'removeAgent');
 });
 
-test('a run that must wait for probe pods ends the execs it opened early and opens new ones once the pods are Ready', async () => {
-  const cluster = new ModelCluster(MANIFESTS, { snapshotMs: 20 });
-  const suite = `
+const STRANGER_SUITE = `
 apiVersion: netpol-assert/v1
 kind: Suite
 metadata: {name: synthetic}
 assertions: [from app/role=stranger to app/role=server:8080 expect deny]
 `;
-  const result = await runLive(suitesOf(suite), cluster, options());
+
+test('a run whose probe pods are Ready soon sends its batches through the execs it opened early', async () => {
+  const cluster = new ModelCluster(MANIFESTS, { snapshotMs: 20 });
+  const result = await runLive(suitesOf(STRANGER_SUITE), cluster, options());
+  assert.deepEqual(outcomes(result), ['deny pass']);
+  const created = cluster.events.findIndex((e) => e.startsWith('createRunObjects'));
+  const opens = cluster.events.flatMap((e, index) => (e.startsWith('exec:open') ? [index] : []));
+  // The agents' start stays off the probing: no exec is opened after the pods.
+  assert.equal(opens.length, 2, cluster.events.join(', '));
+  assert.ok(
+    opens.every((index) => index < created),
+    cluster.events.join(', '),
+  );
+  assert.ok(cluster.batches.some((b) => b.requests > 0));
+});
+
+test('a run that waits for probe pods longer than an exec may sit idle ends the early execs and opens new ones', async () => {
+  const cluster = new ModelCluster(MANIFESTS, { snapshotMs: 20 });
+  const result = await runLive(suitesOf(STRANGER_SUITE), cluster, options({ execIdleLimitMs: 0 }));
   assert.deepEqual(outcomes(result), ['deny pass']);
   const created = cluster.events.findIndex((e) => e.startsWith('createRunObjects'));
   const opens = cluster.events.flatMap((e, index) => (e.startsWith('exec:open') ? [index] : []));
@@ -448,15 +480,12 @@ test(
       );
       assert.match(pairs[4]?.reason ?? '', /no listener on the destination port/);
       assert.match(pairs[5]?.reason ?? '', /^nothing listens on the destination port: the datagram arrived/);
-      // n1 holds every capture, its own sources' sends and both listener checks; n0 sends once n1 listens.
-      assert.deepEqual(cluster.batches.map((b) => `${b.node} ${b.requests}`).sort(), [
-        'n0 0',
-        'n0 4',
-        'n1 10',
-      ]);
+      // n1 holds every capture, its own sources' sends and both listener checks; n0's four
+      // sends are held in its one batch until n1 listens: one exec per node.
+      assert.deepEqual(cluster.batches.map((b) => `${b.node} ${b.requests}`).sort(), ['n0 4', 'n1 10']);
       const at = (event: string) => cluster.events.indexOf(event);
       assert.ok(
-        at('exec:ready n1') >= 0 && at('exec:ready n1') < at('exec:batch n0 4'),
+        at('exec:ready n1') >= 0 && at('exec:ready n1') < at('exec:go n0'),
         cluster.events.join(', '),
       );
       // Each capture is stopped once its sender answered: without that a deny's capture never ends here.

@@ -15,6 +15,7 @@ import {
   formatHeader,
   formatPlan,
   formatResult,
+  isGoLine,
   parseStopCapture,
   READY_LINE,
 } from '../../agent/protocol.js';
@@ -45,6 +46,12 @@ export interface ModelClusterOptions {
   readonly removeAgentFails?: string;
   /** The agent answers this many requests, then bails out. */
   readonly bailAfter?: number;
+  /** The exec into the agent on a node is cut after this many answers, as when its pod is deleted. */
+  readonly cutAfter?: { readonly node: string; readonly answers: number };
+  /** Nodes that are not Ready, with why, as the snapshot reports them. */
+  readonly notReadyNodes?: Readonly<Record<string, string>>;
+  /** Only these nodes get a Ready agent (all nodes unless said). */
+  readonly agentsOn?: readonly string[];
   /** Output is handed over in pieces this long, to split lines and YAML blocks anywhere. */
   readonly chunkLength?: number;
   /** Agents with probes to make answer only once this settles: probes still in flight. */
@@ -82,7 +89,13 @@ export class ModelCluster implements ProbeCluster {
     await sleep(this.options.snapshotMs ?? 0);
     this.events.push('snapshot:end');
     if (this.options.snapshotFails) throw new Error(this.options.snapshotFails);
-    return { state: this.state, pods: new Map(this.state.pods.map((pod) => [podKey(pod), livePod(pod)])) };
+    return {
+      state: this.state,
+      pods: new Map(this.state.pods.map((pod) => [podKey(pod), livePod(pod)])),
+      ...(this.options.notReadyNodes
+        ? { notReadyNodes: new Map(Object.entries(this.options.notReadyNodes)) }
+        : {}),
+    };
   }
 
   async createRunObjects(
@@ -105,12 +118,19 @@ export class ModelCluster implements ProbeCluster {
     return new Map(made.map((pod) => [podKey(pod), livePod(pod)]));
   }
 
-  async ensureAgent(): Promise<ReadonlyMap<string, AgentPod>> {
+  async ensureAgent(
+    _runId?: string,
+    _image?: string,
+    _timeoutMs?: number,
+    wanted?: Promise<ReadonlySet<string>>,
+  ): Promise<ReadonlyMap<string, AgentPod>> {
     this.events.push('ensureAgent');
+    void wanted?.then((nodes) => this.events.push(`wanted ${[...nodes].sort().join(' ')}`));
+    const withAgent = this.options.agentsOn ?? this.state.nodes.map((node) => node.name);
     return new Map(
-      this.state.nodes.map((node) => [
-        node.name,
-        { nodeName: node.name, namespace: 'netpol-assert-system', name: `agent-${node.name}` },
+      withAgent.map((node) => [
+        node,
+        { nodeName: node, namespace: 'netpol-assert-system', name: `agent-${node}` },
       ]),
     );
   }
@@ -132,13 +152,17 @@ export class ModelCluster implements ProbeCluster {
       await this.options.probesInFlight;
       this.events.push(`exec:answered ${agent.nodeName}`);
     }
-    const answered = requests.slice(0, this.options.bailAfter ?? requests.length);
+    const { cutAfter } = this.options;
+    const cut = cutAfter?.node === agent.nodeName && requests.length > 0 ? cutAfter.answers : undefined;
+    const answered = requests.slice(0, cut ?? this.options.bailAfter ?? requests.length);
     if (requests.length > 0) this.probingBatches += 1;
     const enforced = this.probingBatches > (this.options.policiesLateBatches ?? 0);
     let stdout = `${formatHeader(requests.length)}${READY_LINE}\n`;
     this.write(stdout, onStdout);
     if (requests.some((request) => request.kind === 'capture'))
       this.events.push(`exec:ready ${agent.nodeName}`);
+    // Held sends wait for the runner's go; the rest are answered at once.
+    const released = input.go.then(() => void this.events.push(`exec:go ${agent.nodeName}`));
     const stops = new Map<string, Deferred>();
     input.onStop((id) => {
       this.events.push(`exec:stop ${agent.nodeName} ${id}`);
@@ -151,14 +175,16 @@ export class ModelCluster implements ProbeCluster {
       this.write(text, onStdout);
     };
     await Promise.all(
-      answered.map(async (request) =>
+      answered.map(async (request) => {
+        if (request.kind === 'probe' && request.hold === true) await released;
         emit(
           request.kind === 'probe'
             ? this.answer(request, enforced)
             : await this.capture(request, deferred(stops, request.id).promise),
-        ),
-      ),
+        );
+      }),
     );
+    if (cut !== undefined) throw new Error('the exec connection closed before the command ended');
     const end = answered.length < requests.length ? 'Bail out! the helper died\n' : formatPlan(count);
     this.write(end, onStdout);
     return { stdout: stdout + end, stderr: '', exitCode: answered.length < requests.length ? 1 : 0 };
@@ -189,6 +215,15 @@ export class ModelCluster implements ProbeCluster {
 
   async removeRunObjects(runId?: string): Promise<void> {
     this.events.push(`removeRunObjects ${runId ?? 'all'}`);
+  }
+
+  /** `removeAgent` when the run removes it, `releaseAgent` when it only takes its claim off (kept). */
+  async releaseAgent(_runId: string, options: { readonly remove: boolean }): Promise<void> {
+    if (!options.remove) {
+      this.events.push('releaseAgent');
+      return;
+    }
+    await this.removeAgent();
   }
 
   async removeAgent(): Promise<void> {
@@ -269,10 +304,14 @@ function deferred(entries: Map<string, Deferred>, key: string): Deferred {
 /** The exec's stdin as the agent reads it: the batch, then `stop ID` lines as they come. */
 class ModelStdin {
   readonly batch: Promise<string>;
+  /** A `go` line after the batch, or the end of stdin. */
+  readonly go: Promise<void>;
+  private release: () => void = () => undefined;
   private listener: ((id: string) => void) | undefined;
   private readonly early: string[] = [];
 
   constructor(stdin: ExecInput) {
+    this.go = new Promise((resolve) => (this.release = resolve));
     this.batch = this.read(stdin);
   }
 
@@ -282,7 +321,10 @@ class ModelStdin {
   }
 
   private read(stdin: ExecInput): Promise<string> {
-    if (typeof stdin === 'string' || stdin instanceof Promise) return Promise.resolve(stdin);
+    if (typeof stdin === 'string' || stdin instanceof Promise) {
+      this.release();
+      return Promise.resolve(stdin);
+    }
     return new Promise<string>((resolve) => {
       let text = '';
       let batch: string | undefined;
@@ -297,11 +339,13 @@ class ModelStdin {
           }
         }
         if (batch === undefined) resolve(text);
+        this.release();
       })();
     });
   }
 
   private stop(line: string): void {
+    if (isGoLine(line)) this.release();
     const id = parseStopCapture(line);
     if (id === undefined) return;
     if (this.listener === undefined) this.early.push(id);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { createReporter, REPORT_SCHEMA_ID } from '../../src/report/index.js';
+import { createReporter, REPORT_SCHEMA_ID, toJsonReport } from '../../src/report/index.js';
 import type { JsonReport } from '../../src/report/index.js';
 import { ADMITTED_TEXT, passingRun, sampleRun } from './fixtures.js';
 
@@ -85,4 +85,20 @@ test('the schema rejects a verdict with an unknown decision', () => {
   assert.ok(verdict);
   verdict.ingress.decision = 'probably';
   assert.equal(validate(report), false);
+});
+
+test('written in pieces, an assertion at a time, the report is the same text as pretty-printed whole', () => {
+  const runs = [
+    sampleRun(),
+    passingRun(),
+    { ...sampleRun(), suites: [] },
+    { ...sampleRun(), suites: sampleRun().suites.map((suite) => ({ ...suite, assertions: [] })) },
+  ];
+  for (const run of runs) {
+    const pieces = [...(json.chunks?.(run) ?? [])];
+    const assertions = run.suites.reduce((count, suite) => count + suite.assertions.length, 0);
+    assert.ok(pieces.length > assertions, 'at least one piece per assertion');
+    assert.equal(pieces.join(''), `${JSON.stringify(toJsonReport(run), null, 2)}\n`);
+    assert.equal(json.render(run), pieces.join(''));
+  }
 });

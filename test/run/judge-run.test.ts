@@ -134,7 +134,10 @@ test('records arriving out of order are judged in plan order, each assertion onc
   assert.equal(pairs.length, 2, 'client→web and db→web, shared by the last assertion');
   judge.add(record(1, 30));
   assert.deepEqual(events, ['plan shop'], 'the first assertion still waits for its pair');
+  assert.equal(judge.heldRecords, 1);
   judge.add(record(0, 10));
+  // Each record went once the last assertion naming it (the fifth shares both) was judged.
+  assert.equal(judge.heldRecords, 0);
   assert.deepEqual(events, [
     'plan shop',
     '0.0 pass',

@@ -63,7 +63,7 @@ test('a manifest error: YAML syntax', () => {
   const printed = printedOnly(manifestErrors('apiVersion: v1\nkind: Pod\nkind: Pod\n'));
   assert.match(
     printed,
-    /^m\.yaml:3:1: error YAML_SYNTAX: Map keys must be unique\n {2}3 \| kind: Pod\n {4}\| \^$/,
+    /^m\.yaml:3:1: error YAML_SYNTAX: map keys must be unique; each key may appear once in a map\n {2}3 \| kind: Pod\n {4}\| \^$/,
   );
 });
 

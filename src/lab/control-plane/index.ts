@@ -33,7 +33,9 @@ export type { ControlPlane, ControlPlaneOptions, ControlPlanePorts } from './sta
 export type { ComponentExit, RunningComponent } from './component-process.js';
 export { openLogFile } from './log-file.js';
 export type { LogFile } from './log-file.js';
-export { createLabPki } from './pki.js';
+export { createLabPki, createUserCertificate, labCaFiles } from './pki.js';
+export { writeKubeconfig } from './kubeconfig.js';
+export type { KubeconfigRequest } from './kubeconfig.js';
 export type { CertificateFiles, LabPki } from './pki.js';
 export { kubernetesServiceIp, LAB_SERVICE_CLUSTER_IP_RANGE } from './service-range.js';
 // Command lines, for tests and for anyone who wants to see what runs.

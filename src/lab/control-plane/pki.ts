@@ -50,8 +50,13 @@ interface LeafRequest {
   readonly altNames?: readonly string[];
 }
 
+/** Where the lab's CA is in its pki folder. */
+export function labCaFiles(folder: string): CertificateFiles {
+  return { cert: join(folder, 'ca.crt'), key: join(folder, 'ca.key') };
+}
+
 export async function createLabPki(folder: string, options: PkiOptions): Promise<LabPki> {
-  const ca = { cert: join(folder, 'ca.crt'), key: join(folder, 'ca.key') };
+  const ca = labCaFiles(folder);
   await writeKey(ca.key);
   await openssl([
     ...['req', '-x509', '-new', '-key', ca.key, '-subj', subjectText({ commonName: 'netpol-assert-lab-ca' })],
@@ -101,6 +106,18 @@ export async function createLabPki(folder: string, options: PkiOptions): Promise
     scheduler,
     ...serviceAccount,
   };
+}
+
+/**
+ * A client certificate for `user` (its common name, in no group: only what RBAC binds to
+ * the user, and to every authenticated user, applies), signed by the lab's CA into `folder`.
+ */
+export function createUserCertificate(
+  folder: string,
+  user: string,
+  ca: CertificateFiles,
+): Promise<CertificateFiles> {
+  return createLeaf(folder, user, ca, { subject: { commonName: user }, usage: 'clientAuth' });
 }
 
 async function createLeaf(

@@ -55,6 +55,12 @@ export interface ControlPlane {
   readonly version: KubernetesVersion;
   /** Whether kube-scheduler runs; without it the emulated nodes bind pods themselves. */
   readonly schedules: boolean;
+  /**
+   * Stops kube-apiserver, waits `downMs`, and starts it again on the same port with the
+   * same flags, until /readyz: what clients see when an API server restarts (refused
+   * connections, cut watches and execs). The new process goes to `onProcessStart` too.
+   */
+  restartApiserver(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,7 +98,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       timeoutMs: options.readyTimeoutMs,
     });
     const { kubeControllerManager, kubeScheduler } = options.binaries;
-    const apiserverProcess = await start({
+    const apiserverLaunch = {
       name: 'kube-apiserver',
       file: options.binaries.kubeApiserver,
       args: apiserverArgs(
@@ -105,13 +111,21 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         },
         versions.kubeApiserver,
       ),
-    });
+    };
+    let apiserverProcess = await start(apiserverLaunch);
     const tls = { caCert: pki.caCert, client: pki.admin };
-    await waitUntilReady(apiserverProcess, {
-      url: `${server}/readyz`,
-      tls,
-      timeoutMs: options.readyTimeoutMs,
-    });
+    const apiserverReady = { url: `${server}/readyz`, tls, timeoutMs: options.readyTimeoutMs };
+    await waitUntilReady(apiserverProcess, apiserverReady);
+    const restartApiserver = async (downMs: number): Promise<void> => {
+      const stopped = apiserverProcess;
+      await stopped.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      apiserverProcess = await start(apiserverLaunch);
+      // `start` put it last; it is stopped in the old one's place: after its clients, before etcd.
+      started.pop();
+      started[started.indexOf(stopped)] = apiserverProcess;
+      await waitUntilReady(apiserverProcess, apiserverReady);
+    };
     const kubeconfigFor = async (name: string, client: LabPki['admin']): Promise<string> => {
       const path = name === 'admin' ? paths.kubeconfig : join(paths.pki, `${name}.kubeconfig`);
       await writeKubeconfig(path, { name: options.contextName, server, caCert: pki.caCert, client });
@@ -150,6 +164,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       components: started,
       version: versions.kubeApiserver,
       schedules: kubeScheduler !== undefined,
+      restartApiserver,
       stop,
     };
   } catch (error) {

@@ -1,10 +1,13 @@
 /** What every step of the data plane needs to know about its lab, fixed at creation. */
 import type { Block } from '../addresses/index.js';
+import type { LinkFaults } from '../enforcer/index.js';
 import type { LabNames } from '../names/index.js';
 
 export interface LabContext {
   readonly names: LabNames;
   readonly responderBinary: string;
+  /** `--cni ...+lossy`: the faults every pod's own link gets, and lossy-link for kernels without netem. */
+  readonly links?: { readonly faults: LinkFaults; readonly binary: string };
   /** The lab's cgroup parents (one per hierarchy); empty when cgroups are off. */
   readonly cgroupRoots: readonly string[];
   readonly podBlock: Block;

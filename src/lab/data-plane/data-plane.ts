@@ -5,11 +5,12 @@
  * whose process died.
  */
 import { addressAt, AddressPool, blockSize, blocksOverlap, formatAddress } from '../addresses/index.js';
-import { compileRulesets, formatCniMode, renderRuleset } from '../enforcer/index.js';
-import type { CniMode, EnforcementInput } from '../enforcer/index.js';
+import { compileRulesets, formatCni, renderRuleset } from '../enforcer/index.js';
+import type { CniMode, EnforcementInput, LinkFaults } from '../enforcer/index.js';
 import type { Labels } from '../../policy/index.js';
 import { deleteNetns, detectCgroupLayout, labCgroupRoots, mapLimit } from '../host/index.js';
 import { defaultCacheDir, responderBinary } from '../responder/index.js';
+import { lossyLinkBinary } from '../link-faults/index.js';
 import type { CleanOptions, CleanupReport } from './clean-leftovers.js';
 import { cleanLeftovers } from './clean-leftovers.js';
 import type { LabContext, NodeEntry } from './context.js';
@@ -26,13 +27,7 @@ import {
 import type { PodEntry } from './pod-lifecycle.js';
 import { createPod, deletePod, podFingerprint, stopPodProcesses } from './pod-lifecycle.js';
 import { PolicyLoader } from './policy-loader.js';
-import {
-  checkPrerequisites,
-  labBlock,
-  LabUnavailable,
-  refuseExisting,
-  resolveMode,
-} from './prerequisites.js';
+import { checkPrerequisites, labBlock, LabUnavailable, refuseExisting, resolveCni } from './prerequisites.js';
 import type { Plan } from './reconcile-plan.js';
 import { notRunningStatus, pinOf, planOf } from './reconcile-plan.js';
 import { wantedRoutes } from './routes.js';
@@ -42,7 +37,7 @@ import type { RouteTable } from './topology.js';
 import { createFabric, createNode, deleteLink, forgetNeighbours, syncRoutes } from './topology.js';
 
 export interface DataPlaneOptions {
-  /** `--cni` mode (default `full`). */
+  /** `--cni` mode (default `full`), with `+lossy` for lossy pod links. */
   readonly cni?: CniMode | string;
   /** Where pods take addresses (default 198.18.0.0/16); inside 198.18.0.0/15. */
   readonly podRange?: string;
@@ -91,9 +86,14 @@ export class DataPlane {
     return this.context.names;
   }
 
+  /** The pod links' faults (`--cni ...+lossy`), if any. */
+  get links(): LinkFaults | undefined {
+    return this.context.links?.faults;
+  }
+
   static async create(labName: string, options: DataPlaneOptions = {}): Promise<DataPlane> {
     const names = new LabNames(labName);
-    const mode = resolveMode(options.cni);
+    const { mode, links } = resolveCni(options.cni);
     const podBlock = labBlock(options.podRange ?? '198.18.0.0/16', 'pod range');
     const nodeBlock = labBlock(options.nodeRange ?? '198.19.0.0/24', 'node range');
     if (blocksOverlap(podBlock, nodeBlock)) throw new LabUnavailable('the pod and node ranges overlap');
@@ -101,11 +101,13 @@ export class DataPlane {
     const stateRoot = options.stateRoot ?? defaultStateRoot();
     if (options.replace === true) await cleanLeftovers({ lab: names.lab }, { stateRoot });
     else await refuseExisting(names, stateRoot);
-    const binary = await responderBinary(options.cacheDir ?? defaultCacheDir());
+    const cacheDir = options.cacheDir ?? defaultCacheDir();
+    const binary = await responderBinary(cacheDir);
     const layout = options.cgroups === false ? { kind: 'none' as const } : await detectCgroupLayout();
     const context: LabContext = {
       names,
       responderBinary: binary,
+      ...(links === undefined ? {} : { links: { faults: links, binary: await lossyLinkBinary(cacheDir) } }),
       cgroupRoots: labCgroupRoots(layout, names.cgroupParent),
       podBlock,
       nodeBlock,
@@ -158,7 +160,7 @@ export class DataPlane {
     });
     return {
       lab: this.names.lab,
-      cni: formatCniMode(this.mode),
+      cni: formatCni(this.mode, this.links),
       nodes: [...this.nodes.values()].map(({ name, address, netns }) => ({ name, address, netns })),
       pods: [...running, ...this.notRunning],
       externalHosts: [...this.outsideHosts.values()].map((host) => ({
@@ -421,7 +423,7 @@ export class DataPlane {
       lab: this.names.lab,
       ownerPid: process.pid,
       createdAt: this.createdAt,
-      cni: formatCniMode(this.mode),
+      cni: formatCni(this.mode, this.links),
       cgroupRoots: this.context.cgroupRoots,
       netns,
       processes: [

@@ -1,7 +1,7 @@
 /**
- * The kubelet's and the CNI plugin's part for one pod: network (unless hostNetwork),
- * cgroups, the responder (and dnsmasq for a DNS server image); and the reverse, after
- * which nothing of the pod remains.
+ * The kubelet's and the CNI plugin's part for one pod: network (unless hostNetwork, and
+ * lossy with `--cni ...+lossy`), cgroups, the responder (and dnsmasq for a DNS server
+ * image); and the reverse, after which nothing of the pod remains.
  */
 import type { ContainerPort } from '../../policy/index.js';
 import { createPodCgroups, deleteNetns, removePodCgroups } from '../host/index.js';
@@ -13,6 +13,8 @@ import type { RunningResponder } from '../responder/index.js';
 import { startResponder } from '../responder/index.js';
 import { DNS_SERVER_PORT, startDnsServer } from '../dns-server/index.js';
 import type { RunningDnsServer } from '../dns-server/index.js';
+import { startFaultyLink } from '../link-faults/index.js';
+import type { FaultyLink } from '../link-faults/index.js';
 import { createPodNetwork, deleteLink } from './topology.js';
 
 export interface PodEntry {
@@ -30,6 +32,8 @@ export interface PodEntry {
   readonly responder: RunningResponder;
   /** dnsmasq, in a DNS server image's pod (not hostNetwork): port 53, UDP and TCP. */
   readonly dnsServer?: RunningDnsServer;
+  /** `--cni ...+lossy`: the pod's link loses and delays packets (not hostNetwork). */
+  readonly link?: FaultyLink;
 }
 
 export function podFingerprint(pod: DesiredPod): string {
@@ -65,8 +69,13 @@ export async function createPod(context: LabContext, pod: DesiredPod, node: Node
   const id = containerId(context.names.lab, key);
   let cgroups: string[] = [];
   let dnsServer: RunningDnsServer | undefined;
+  let link: FaultyLink | undefined;
   try {
     if (hostLink !== undefined) await createPodNetwork(node, { netns, hostLink, address: ip });
+    if (hostLink !== undefined && context.links !== undefined) {
+      const podLink = { netns, nodeNetns: node.netns, hostLink, address: ip };
+      link = await startFaultyLink(podLink, context.links.faults, context.links.binary, context.log);
+    }
     if (context.cgroupRoots.length > 0) cgroups = await createPodCgroups(context.cgroupRoots, pod.uid, id);
     if (servesDns(pod)) dnsServer = await startDnsServer(netns, { listen: ip }, cgroups);
     const responder = await startResponder(context.responderBinary, netns, responderPorts(pod), cgroups, {
@@ -84,10 +93,12 @@ export async function createPod(context: LabContext, pod: DesiredPod, node: Node
       cgroups,
       responder,
       ...(dnsServer === undefined ? {} : { dnsServer }),
+      ...(link === undefined ? {} : { link }),
     };
     return entry;
   } catch (error) {
     await dnsServer?.stop();
+    await link?.stop();
     await removePodCgroups(cgroups).catch(() => undefined);
     if (hostLink !== undefined) {
       await deleteLink(node.netns, hostLink).catch(() => undefined);
@@ -99,7 +110,7 @@ export async function createPod(context: LabContext, pod: DesiredPod, node: Node
 
 /** The pod's processes, stopped (SIGTERM, then SIGKILL). */
 export async function stopPodProcesses(entry: PodEntry): Promise<void> {
-  await Promise.all([entry.responder.stop(), entry.dnsServer?.stop()]);
+  await Promise.all([entry.responder.stop(), entry.dnsServer?.stop(), entry.link?.stop()]);
 }
 
 export async function deletePod(entry: PodEntry): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type { Block } from '../addresses/index.js';
 import { blockWithin, LAB_BLOCK, parseBlock } from '../addresses/index.js';
-import type { CniMode } from '../enforcer/index.js';
+import type { CniMode, LinkFaults } from '../enforcer/index.js';
 import { parseCniMode } from '../enforcer/index.js';
 import type { LabNames } from '../names/index.js';
 import { listNetns, runCommand } from '../host/index.js';
@@ -18,12 +18,13 @@ export class LabUnavailable extends Error {
   }
 }
 
-export function resolveMode(cni: CniMode | string | undefined): CniMode {
-  if (cni === undefined) return { kind: 'full' };
-  if (typeof cni !== 'string') return cni;
+/** The enforcement mode and the pod links' faults (`MODE+lossy`) of a `--cni` value. */
+export function resolveCni(cni: CniMode | string | undefined): { mode: CniMode; links?: LinkFaults } {
+  if (cni === undefined) return { mode: { kind: 'full' } };
+  if (typeof cni !== 'string') return { mode: cni };
   const parsed = parseCniMode(cni);
   if (!parsed.ok) throw new LabUnavailable(parsed.problem);
-  return parsed.mode;
+  return parsed.links === undefined ? { mode: parsed.mode } : { mode: parsed.mode, links: parsed.links };
 }
 
 export function labBlock(text: string, what: string): Block {

@@ -12,8 +12,8 @@
  */
 
 // `--cni` modes.
-export { FULL, formatCniMode, parseCniMode } from './cni-mode.js';
-export type { CniMode, ParseCniModeResult } from './cni-mode.js';
+export { formatCni, formatCniMode, FULL, LOSSY, parseCniMode } from './cni-mode.js';
+export type { CniMode, LinkFaults, ParseCniModeResult } from './cni-mode.js';
 
 // What goes in, what comes out, and the two steps between.
 export type { EnforcedNamespace, EnforcedNode, EnforcedPod, EnforcementInput } from './enforcement-input.js';

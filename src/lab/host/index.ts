@@ -4,6 +4,9 @@
 export { CommandFailed, runCommand } from './run-command.js';
 export type { RunOptions } from './run-command.js';
 export { isExecutable } from './is-executable.js';
+// The lab's small C programs, built on first use into a cache keyed by their source's hash.
+export { cProgramBinary, defaultCacheDir } from './c-program.js';
+export type { CProgram } from './c-program.js';
 // Named network namespaces through iproute2; every function refuses a name without the lab prefix.
 export {
   addNetns,
@@ -29,8 +32,8 @@ export {
   removePodCgroups,
 } from './cgroups.js';
 export type { CgroupHierarchy, CgroupLayout } from './cgroups.js';
-// Long-lived programs inside a lab namespace: responders, dnsmasq.
-export { startNetnsProcess } from './netns-process.js';
+// Long-lived programs inside a lab namespace: responders, dnsmasq, lossy links; their first line.
+export { firstLine, startNetnsProcess } from './netns-process.js';
 export type { NetnsProcessStart, RunningProcess } from './netns-process.js';
 // Bounded concurrency (the lab runs on 2 cores).
 export { mapLimit } from './map-limit.js';

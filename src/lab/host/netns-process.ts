@@ -1,7 +1,8 @@
 /**
- * A long-lived program inside a lab namespace (a pod's responder, a DNS pod's dnsmasq):
- * started with `ip netns exec` (which execs, so the pid is the program's own), placed in the
- * pod's cgroups before it binds, up once it says so, and stopped SIGTERM-then-SIGKILL.
+ * A long-lived program inside a lab namespace (a pod's responder, a DNS pod's dnsmasq, a
+ * lossy link's stage): started with `ip netns exec` (which execs, so the pid is the
+ * program's own), placed in the pod's cgroups before it binds (when it is the pod's), up
+ * once it says so, and stopped SIGTERM-then-SIGKILL.
  */
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
@@ -100,4 +101,26 @@ function signal(pid: number, name: NodeJS.Signals): boolean {
   } catch {
     return false;
   }
+}
+
+/** The first stdout line, or the process's stderr when it exits before writing one. */
+export function firstLine(subprocess: ResultPromise, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no ready line after ${timeoutMs} ms`)), timeoutMs);
+    subprocess.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    subprocess.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const newline = out.indexOf('\n');
+      if (newline >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, newline));
+      }
+    });
+    void subprocess.then((result) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${result.exitCode ?? result.signal}): ${err.trim()}`));
+    });
+  });
 }

@@ -17,6 +17,8 @@ export interface ExecTarget {
   readonly file: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** Aborted when the pod's containers go (the pod deleted): a runtime kills what was exec'd in them too. */
+  readonly podGone?: AbortSignal;
 }
 
 /** What the client sends, as the process needs it. */
@@ -55,6 +57,9 @@ export async function runExec(
     request.tty ? transport.stdout(chunk) : transport.stderr(chunk),
   );
   subprocess.stdin?.on('error', () => undefined);
+  const kill = (): void => void subprocess.kill('SIGKILL');
+  if (target.podGone?.aborted) kill();
+  target.podGone?.addEventListener('abort', kill, { once: true });
   transport.listen({
     stdin: (data) => subprocess.stdin?.write(data),
     endStdin: () => subprocess.stdin?.end(),
@@ -63,6 +68,7 @@ export async function runExec(
     },
   });
   const result = await subprocess;
+  target.podGone?.removeEventListener('abort', kill);
   const outcome = outcomeOf(result);
   transport.finish(execStatus(request.command, outcome));
   return outcome;

@@ -28,7 +28,7 @@ import { assertNever } from '../../shared/index.js';
 
 export type ExecResolution =
   | { readonly kind: 'run'; readonly target: ExecTarget }
-  | { readonly kind: 'refused'; readonly code: 404 | 409; readonly message: string };
+  | { readonly kind: 'refused'; readonly code: 404 | 409 | 503; readonly message: string };
 
 export interface KubeletServerOptions {
   readonly caCert: string;
@@ -152,7 +152,8 @@ function upgradeToExec(
 
 function rejectUpgrade(socket: Duplex, code: number, message: string): void {
   const body = JSON.stringify(failureStatus(code, message));
-  const reason = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict' }[code] ?? 'Error';
+  const reason =
+    { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 503: 'Service Unavailable' }[code] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

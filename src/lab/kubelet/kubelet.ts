@@ -11,7 +11,7 @@ import { serverVersion, startInformer } from '../control-plane/index.js';
 import type { CertificateFiles, RunningInformer } from '../control-plane/index.js';
 import { watchClusterPolicies } from './cluster-policy-informers.js';
 import type { ClusterPolicyInformers } from './cluster-policy-informers.js';
-import { desiredState } from './desired-from-api.js';
+import { desiredState, shouldRun } from './desired-from-api.js';
 import { execResolution } from './exec-target.js';
 import type { LoadedPayload } from './images.js';
 import { startKubeletServer } from './kubelet-server.js';
@@ -20,6 +20,7 @@ import { registerNodes } from './node-registration.js';
 import type { NodeHeartbeat } from './node-registration.js';
 import { awaitsBinding, PodBinder } from './pod-binder.js';
 import type { DataPlaneStatus, DesiredExternalHost, PodNetwork } from './pod-network.js';
+import { PodLifetimes } from './pod-lifetimes.js';
 import { PodSync } from './pod-sync.js';
 import { serialTask } from './serial-task.js';
 
@@ -46,6 +47,12 @@ export interface LabKubelet {
   setExternalHosts(hosts: readonly DesiredExternalHost[]): Promise<void>;
   /** Wait for a pass that started after this call. */
   sync(): Promise<void>;
+  /**
+   * Node `name`'s kubelet stops, as when its process dies: the node goes NotReady, its
+   * pods keep running as they are (their network stays) but nothing more is started,
+   * reported or deleted there, execs into them are refused and those running are cut.
+   */
+  stopNode(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +65,13 @@ export async function startLabKubelet(options: LabKubeletOptions): Promise<LabKu
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const networking = kubeConfig.makeApiClient(NetworkingV1Api);
   const podSync = new PodSync(kubeConfig, options.network, options.payload.images, log);
-  const binder = options.bindPods ? new PodBinder(kubeConfig, options.nodeNames) : undefined;
+  /** Nodes whose kubelet was stopped, with the pods that ran there then: they run on, untended. */
+  const stoppedNodes = new Map<string, readonly V1Pod[]>();
+  const onStoppedNode = (pod: V1Pod | undefined): boolean => stoppedNodes.has(pod?.spec?.nodeName ?? '');
+  const lifetimes = new PodLifetimes();
+  const binder = options.bindPods
+    ? new PodBinder(kubeConfig, options.nodeNames, (node) => !stoppedNodes.has(node))
+    : undefined;
   let externalHosts = options.externalHosts;
   let pods: RunningInformer<V1Pod> | undefined;
   let namespaces: RunningInformer<V1Namespace> | undefined;
@@ -77,29 +90,42 @@ export async function startLabKubelet(options: LabKubeletOptions): Promise<LabKu
       log,
       resolveExec: (request) => {
         const pod = pods?.cache.get(request.pod, request.namespace);
+        if (onStoppedNode(pod))
+          return {
+            kind: 'refused',
+            code: 503,
+            message: `the kubelet of node ${pod?.spec?.nodeName} is stopped`,
+          };
         const onLabNode = pod?.spec?.nodeName !== undefined && options.nodeNames.includes(pod.spec.nodeName);
-        return execResolution(
+        const resolution = execResolution(
           request,
           onLabNode ? pod : undefined,
           podSync.placement(pod?.metadata?.uid),
           options.payload,
         );
+        if (resolution.kind !== 'run') return resolution;
+        return {
+          kind: 'run',
+          target: { ...resolution.target, podGone: lifetimes.signal(pod?.metadata?.uid ?? '') },
+        };
       },
     });
     cleanups.push(() => server.close());
 
     const pass = async (): Promise<void> => {
-      const podList = pods?.cache.list() ?? [];
+      const podList = (pods?.cache.list() ?? []).filter((pod) => !onStoppedNode(pod));
+      const untended = [...stoppedNodes.values()].flat();
       const desired = desiredState({
         nodeNames: options.nodeNames,
         namespaces: namespaces?.cache.list() ?? [],
-        pods: podList,
+        pods: [...podList, ...untended],
         policies: policies?.cache.list() ?? [],
         externalHosts,
         nodeObjects: nodes?.cache.list() ?? [],
         clusterPolicies: clusterPolicies?.list() ?? [],
       });
       await podSync.run(desired, podList);
+      lifetimes.keepOnly(tendedPods(podSync.status, stoppedNodes));
       if (binder !== undefined)
         await Promise.all(podList.filter(awaitsBinding).map((pod) => binder.bind(pod)));
     };
@@ -156,10 +182,32 @@ export async function startLabKubelet(options: LabKubeletOptions): Promise<LabKu
         await sync();
       },
       sync,
+      stopNode: async (name) => {
+        if (!options.nodeNames.includes(name)) throw new Error(`${name} is not a node of this lab`);
+        if (stoppedNodes.has(name)) return;
+        const running = (pods?.cache.list() ?? []).filter(
+          (pod) => pod.spec?.nodeName === name && shouldRun(pod),
+        );
+        stoppedNodes.set(name, running);
+        await heartbeat.stopNode(name);
+        await sync();
+      },
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The pods running on nodes whose kubelet works: the others' execs are cut. */
+function tendedPods(
+  status: DataPlaneStatus | undefined,
+  stoppedNodes: ReadonlyMap<string, unknown>,
+): Set<string> {
+  return new Set(
+    (status?.pods ?? [])
+      .filter((pod) => pod.phase === 'Running' && !stoppedNodes.has(pod.nodeName))
+      .map((pod) => pod.uid),
+  );
 }

@@ -98,3 +98,28 @@ function nodeConditions(clock: NodeClock): V1NodeCondition[] {
     condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
   ];
 }
+
+/**
+ * What the node controller writes when a kubelet stops posting status (after its grace
+ * period; at once in the lab, which may run without the controller manager): every
+ * condition the kubelet owns becomes Unknown.
+ */
+export function kubeletStoppedConditions(now: Date): V1NodeCondition[] {
+  const unknown = (type: string): V1NodeCondition => ({
+    type,
+    status: 'Unknown',
+    reason: 'NodeStatusUnknown',
+    message: 'Kubelet stopped posting node status.',
+    lastHeartbeatTime: now,
+    lastTransitionTime: now,
+  });
+  return [
+    {
+      type: 'NetworkUnavailable',
+      status: 'False',
+      reason: 'RouteCreated',
+      message: 'the lab routes every pod',
+    },
+    ...['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'].map(unknown),
+  ];
+}

@@ -1,16 +1,22 @@
 /**
  * Register the lab's nodes and keep them alive as a kubelet does: a Lease in
  * kube-node-lease renewed every 10 s (the node-lifecycle controller's liveness signal,
- * 40 s grace) and a status heartbeat every minute, so no node is ever tainted NotReady.
+ * 40 s grace) and a status heartbeat every minute, so no node is ever tainted NotReady
+ * unless a test stops its kubelet (`stopNode`).
  */
 import { CoordinationV1Api, CoreV1Api, V1MicroTime } from '@kubernetes/client-node';
 import type { KubeConfig, V1Lease } from '@kubernetes/client-node';
 import { apiStatusCode, mergePatch } from '../control-plane/index.js';
-import { nodeObject, nodeStatus } from './node-object.js';
+import { kubeletStoppedConditions, nodeObject, nodeStatus } from './node-object.js';
 import type { LabNode, NodeEndpoint } from './node-object.js';
 
 export interface NodeHeartbeat {
   stop(): void;
+  /**
+   * The node's kubelet stops: no more lease renewals or status for it, and its status
+   * says so at once, as the node controller would after its grace period.
+   */
+  stopNode(name: string): Promise<void>;
 }
 
 const LEASE_NAMESPACE = 'kube-node-lease';
@@ -29,11 +35,13 @@ export async function registerNodes(
   const since = new Date();
   const uids = new Map<string, string>();
   for (const node of nodes) uids.set(node.name, await registerNode(core, node, endpoint, since));
+  const stopped = new Set<string>();
+  const beating = (): LabNode[] => nodes.filter((node) => !stopped.has(node.name));
   const renewLeases = (): Promise<void[]> =>
-    Promise.all(nodes.map((node) => renewLease(coordination, node.name, uids.get(node.name))));
+    Promise.all(beating().map((node) => renewLease(coordination, node.name, uids.get(node.name))));
   const reportStatus = (): Promise<void[]> =>
     Promise.all(
-      nodes.map(async (node) => {
+      beating().map(async (node) => {
         const body = { status: nodeStatus(node, endpoint, { since, now: new Date() }) };
         await core.patchNodeStatus({ name: node.name, body }, mergePatch);
       }),
@@ -46,7 +54,14 @@ export async function registerNodes(
       renewals % STATUS_EVERY_N_RENEWALS === 0 ? Promise.all([renewLeases(), reportStatus()]) : renewLeases();
     beat.catch((error: unknown) => log(`node heartbeat: ${String(error)}`));
   }, LEASE_RENEW_MS);
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => clearInterval(timer),
+    stopNode: async (name) => {
+      stopped.add(name);
+      const body = { status: { conditions: kubeletStoppedConditions(new Date()) } };
+      await core.patchNodeStatus({ name, body }, mergePatch);
+    },
+  };
 }
 
 /** Creates the Node (or takes over one left from before) and writes its status; returns its uid. */

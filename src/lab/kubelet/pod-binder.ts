@@ -38,6 +38,8 @@ export class PodBinder {
   constructor(
     kubeConfig: KubeConfig,
     private readonly nodeNames: readonly string[],
+    /** Whether a node takes pods: one whose kubelet stopped does not, as a scheduler sees it NotReady. */
+    private readonly takesPods: (node: string) => boolean = () => true,
   ) {
     this.api = kubeConfig.makeApiClient(CoreV1Api);
   }
@@ -46,7 +48,9 @@ export class PodBinder {
   chooseNode(pod: V1Pod): string | undefined {
     const requested = requestedNode(pod);
     if (requested !== undefined) return this.nodeNames.includes(requested) ? requested : undefined;
-    const node = this.nodeNames[this.next % this.nodeNames.length];
+    const open = this.nodeNames.filter(this.takesPods);
+    if (open.length === 0) return undefined;
+    const node = open[this.next % open.length];
     this.next += 1;
     return node;
   }

@@ -7,6 +7,8 @@ export type { Applied } from './apply-to-lab.js';
 export { labStatus } from './status.js';
 export { renderLabStatus } from './render-status.js';
 export type { LabStatus, LabStatusOptions } from './status.js';
+export { labUserKubeconfig } from './user-kubeconfig.js';
+export type { LabUser, LabUserOptions } from './user-kubeconfig.js';
 export { labDown } from './down.js';
 export type { LabDownOptions, LabDownReport } from './down.js';
 export type { LabFailure, LabManifestProblem, LabManifestProblemCode, Progress } from './failure.js';

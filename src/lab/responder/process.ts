@@ -3,9 +3,8 @@
  * `ip netns exec` (which execs, so the pid is the responder's own), placed in the pod's
  * cgroups before it binds, and considered up once it printed `ready`.
  */
-import type { ResultPromise } from 'execa';
 import type { Protocol } from '../../policy/index.js';
-import { startNetnsProcess } from '../host/index.js';
+import { firstLine, startNetnsProcess } from '../host/index.js';
 import type { RunningProcess } from '../host/index.js';
 
 export interface ListenPort {
@@ -61,26 +60,4 @@ export async function startResponder(
   });
   const { pid, exited, stop } = running;
   return { pid, exited, stop, skipped: running.said.split(' ').slice(2) };
-}
-
-/** The first stdout line, or the process's stderr when it exits before writing one. */
-function firstLine(subprocess: ResultPromise, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no ready line after ${timeoutMs} ms`)), timeoutMs);
-    subprocess.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    subprocess.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const newline = out.indexOf('\n');
-      if (newline >= 0) {
-        clearTimeout(timer);
-        resolve(out.slice(0, newline));
-      }
-    });
-    void subprocess.then((result) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${result.exitCode ?? result.signal}): ${err.trim()}`));
-    });
-  });
 }

@@ -10,7 +10,12 @@ import type { DataPlaneStatus, DesiredExternalHost } from '../data-plane/index.j
 
 export type SupervisorRequest =
   | { readonly op: 'status' }
-  | { readonly op: 'apply-external-hosts'; readonly hosts: readonly DesiredExternalHost[] };
+  | { readonly op: 'apply-external-hosts'; readonly hosts: readonly DesiredExternalHost[] }
+  // Faults, for tests of what a run does when part of the cluster fails:
+  /** Node `node`'s kubelet stops for good (the node goes NotReady); answered once it has. */
+  | { readonly op: 'stop-kubelet'; readonly node: string }
+  /** kube-apiserver stops, and starts again after `downSeconds`; answered once it is ready again. */
+  | { readonly op: 'restart-apiserver'; readonly downSeconds: number };
 
 export type SupervisorAnswer =
   { readonly ok: true; readonly status?: DataPlaneStatus } | { readonly ok: false; readonly error: string };
@@ -20,6 +25,8 @@ export interface ControlServer {
 }
 
 const MAX_REQUEST_BYTES = 1 << 20;
+/** A restart that keeps the API server away longer is a lab that is down, not a fault to recover from. */
+const MAX_DOWN_SECONDS = 300;
 
 export async function serveControlSocket(
   path: string,
@@ -74,6 +81,14 @@ async function answer(
 function isRequest(value: unknown): value is SupervisorRequest {
   if (typeof value !== 'object' || value === null || !('op' in value)) return false;
   if (value.op === 'status') return true;
+  if (value.op === 'stop-kubelet') return 'node' in value && typeof value.node === 'string';
+  if (value.op === 'restart-apiserver')
+    return (
+      'downSeconds' in value &&
+      typeof value.downSeconds === 'number' &&
+      value.downSeconds >= 0 &&
+      value.downSeconds <= MAX_DOWN_SECONDS
+    );
   return value.op === 'apply-external-hosts' && 'hosts' in value && Array.isArray(value.hosts);
 }
 

@@ -108,6 +108,15 @@ export async function runSupervisor(
           externalHosts = merged;
           return { ok: true, ...(kubelet.status === undefined ? {} : { status: kubelet.status }) };
         }
+        case 'stop-kubelet':
+          log(`fault: the kubelet of ${request.node} stops`);
+          await kubelet.stopNode(request.node);
+          return { ok: true };
+        case 'restart-apiserver':
+          log(`fault: kube-apiserver stops for ${request.downSeconds}s`);
+          await controlPlane.restartApiserver(request.downSeconds * 1000);
+          log('fault: kube-apiserver is back');
+          return { ok: true };
         default:
           return assertNever(request);
       }

@@ -12,7 +12,8 @@ test('requests reach the handler and its answers (and its failures) come back', 
   const path = join(folder, 'supervisor.sock');
   const server = await serveControlSocket(path, async (request) => {
     if (request.op === 'status') return { ok: true };
-    throw new Error(`cannot make ${request.hosts.length} hosts`);
+    if (request.op === 'apply-external-hosts') throw new Error(`cannot make ${request.hosts.length} hosts`);
+    return { ok: false, error: `asked ${JSON.stringify(request)}` };
   });
   try {
     assert.deepEqual(await askSupervisor(path, { op: 'status' }, 5_000), { ok: true });
@@ -20,6 +21,19 @@ test('requests reach the handler and its answers (and its failures) come back', 
     assert.deepEqual(await askSupervisor(path, { op: 'apply-external-hosts', hosts }, 5_000), {
       ok: false,
       error: 'cannot make 1 hosts',
+    });
+    // The faults a test injects: a node's kubelet, the API server for a while (five minutes at most).
+    assert.deepEqual(await askSupervisor(path, { op: 'stop-kubelet', node: 'lab-node-1' }, 5_000), {
+      ok: false,
+      error: 'asked {"op":"stop-kubelet","node":"lab-node-1"}',
+    });
+    assert.deepEqual(await askSupervisor(path, { op: 'restart-apiserver', downSeconds: 10 }, 5_000), {
+      ok: false,
+      error: 'asked {"op":"restart-apiserver","downSeconds":10}',
+    });
+    assert.deepEqual(await askSupervisor(path, { op: 'restart-apiserver', downSeconds: 301 }, 5_000), {
+      ok: false,
+      error: 'unknown request',
     });
   } finally {
     await server.close();
