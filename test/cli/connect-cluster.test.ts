@@ -38,7 +38,11 @@ test('--lab NAME reaches the cluster through the kubeconfig that lab wrote, with
   assert.equal(chosen.labSocket, join(folder, 'supervisor.sock'));
   assert.equal(chosen.kubeConfig, chosen.cluster.kubeConfig);
   await chosen.cluster.removeAgent();
-  assert.deepEqual(fake.calls(), ['DELETE /api/v1/namespaces/netpol-assert-system?gracePeriodSeconds=0']);
+  // After the delete, removal looks for NotReady nodes whose pods it must force out.
+  assert.deepEqual(fake.calls(), [
+    'DELETE /api/v1/namespaces/netpol-assert-system?gracePeriodSeconds=0',
+    'GET /api/v1/nodes',
+  ]);
 });
 
 test("--lab NAME offers the lab's outside hosts as sources, asked of its supervisor: none answering is exit 3", async () => {
