@@ -35,6 +35,11 @@ export async function scanPodProcesses(options: ScanOptions): Promise<Map<string
  * date when the batch comes, which reads only what started meanwhile (the run's probe
  * pods). A process that exited is forgotten at the next update; one that exits after it
  * is passed over when its namespace file cannot be opened (podNetns).
+ *
+ * A process is read once, but a container's first process exists for a moment before
+ * the runtime moves it into the pod's cgroup (runc's init, the lab's responder): read in
+ * that moment, it is remembered as no pod's. `recheck` reads those again; the agent calls
+ * it when a pod the batch names is not found, so the common case stays one cheap update.
  */
 export class PodProcessScan {
   private readonly known = new Map<number, PodProcess | undefined>();
@@ -44,8 +49,17 @@ export class PodProcessScan {
 
   /** The pod processes now, by normalized pod UID; updates run one after another. */
   update(): Promise<Map<string, PodProcess[]>> {
+    return this.queue(false);
+  }
+
+  /** An update that also reads again every process last seen outside any pod. */
+  recheck(): Promise<Map<string, PodProcess[]>> {
+    return this.queue(true);
+  }
+
+  private queue(outsidersAgain: boolean): Promise<Map<string, PodProcess[]>> {
     const previous = this.last ?? Promise.resolve(new Map());
-    this.last = previous.catch(() => undefined).then(() => this.pass());
+    this.last = previous.catch(() => undefined).then(() => this.pass(outsidersAgain));
     return this.last;
   }
 
@@ -54,13 +68,15 @@ export class PodProcessScan {
    * one by one they cost a fifth of the CPU that a promise and a thread-pool round trip
    * per file do (hundreds of files per agent, eight agents at once on the lab's machine).
    */
-  private pass(): Map<string, PodProcess[]> {
+  private pass(outsidersAgain: boolean): Map<string, PodProcess[]> {
     const skip = new Set(this.options.skipPids ?? []);
     const entries = readdirSync(this.options.procRoot);
     const pids = new Set(entries.filter((name) => /^\d+$/.test(name)).map(Number));
     for (const pid of this.known.keys()) if (!pids.has(pid)) this.known.delete(pid);
-    for (const pid of pids)
-      if (!skip.has(pid) && !this.known.has(pid)) this.known.set(pid, readPodProcess(this.options, pid));
+    for (const pid of pids) {
+      const stale = !this.known.has(pid) || (outsidersAgain && this.known.get(pid) === undefined);
+      if (!skip.has(pid) && stale) this.known.set(pid, readPodProcess(this.options, pid));
+    }
     const byUid = new Map<string, PodProcess[]>();
     for (const process of this.known.values()) {
       if (process === undefined) continue;

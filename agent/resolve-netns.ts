@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { normalizePodUid } from './cgroup-pod.js';
 import { podNetns, PodProcessScan } from './find-pod-netns.js';
 import type { PodProcess } from './find-pod-netns.js';
 import { assertNever } from './never.js';
@@ -42,7 +43,13 @@ export async function resolveNetnsRefs(
   const distinct = new Map(refs.map((ref) => [netnsRefKey(ref), ref]));
   const needsScan = [...distinct.values()].some((ref) => ref.kind === 'pod');
   let scanned: Map<string, PodProcess[]> = new Map();
-  if (needsScan) scanned = await (options.scan ?? new PodProcessScan(options)).update();
+  if (needsScan) {
+    const scan = options.scan ?? new PodProcessScan(options);
+    scanned = await scan.update();
+    // A pod's process read before it joined the pod's cgroup: read the outsiders again.
+    if ([...distinct.values()].some((ref) => ref.kind === 'pod' && !scanned.has(normalizePodUid(ref.uid))))
+      scanned = await scan.recheck();
+  }
   const resolved = new Map<string, ResolvedNetns>();
   for (const [key, ref] of distinct) resolved.set(key, await resolveOne(ref, scanned, options.procRoot));
   return resolved;

@@ -64,7 +64,7 @@ function withTimeout<T>(args: Argv<T>): Argv<T & { timeout: number }> {
 
 export const labCommand: CommandFactory<LabOptions> = (context, setExit) => ({
   command: 'lab <command>',
-  describe: 'a small real Kubernetes on this machine (root): up, apply, status, down',
+  describe: 'a small real Kubernetes on this machine (root): up, apply, status, kubeconfig, down',
   builder: (args) =>
     withLabOptions(args)
       .command(upCommand(context, setExit))
@@ -221,10 +221,9 @@ function downCommand(
     handler: async (args) => {
       const result = await labDown({ lab: args.name, progress: progressTo(context) });
       if (!result.ok) return setExit(reportFailure(result, context));
-      const { dataPlane } = result;
       context.stderr.write(
         result.found
-          ? `lab '${args.name}' is down: ${result.processes.length} processes stopped, ${dataPlane.netns.length} network namespaces and ${dataPlane.cgroups.length} cgroups removed\n`
+          ? `lab '${args.name}' is down: ${result.processes.length} processes stopped, ${result.netnsRemoved.length} network namespaces removed\n`
           : `no lab '${args.name}' to remove\n`,
       );
       setExit(ExitCode.ok);

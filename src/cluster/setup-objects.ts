@@ -12,7 +12,8 @@ import type { ManifestObject } from '../manifests/index.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, RUN_LABEL, RunInterrupted } from '../probe/index.js';
 import { formatProblem } from '../shared/index.js';
 import { applyObjects } from './apply-objects.js';
-import { messageOf, requested, statusOf } from './api-error.js';
+import { apiRequestError, messageOf, requested, statusOf } from './api-error.js';
+import type { ApiRequest } from './api-error.js';
 import { servedKinds } from './served-kinds.js';
 import type { AppliedObject } from './apply-objects.js';
 import { ClusterUnavailableError } from './kube-cluster.js';
@@ -103,7 +104,7 @@ export class SetupObjects {
       await this.client
         .delete(specOf(object), undefined, undefined, 0, undefined, 'Background')
         .catch((error: unknown) => {
-          if (statusOf(error) !== 404) failures.push(`${describe(object)}: ${messageOf(error)}`);
+          if (statusOf(error) !== 404) failures.push(refusal('delete', object, error));
         });
     }
     this.made.length = 0;
@@ -120,12 +121,9 @@ export class SetupObjects {
       if (statusOf(error) === 404) return true;
       // A kind the cluster does not serve: applying it says so, at its file and line.
       if (error instanceof Error && /Unrecognized API version and kind/.test(error.message)) return true;
-      throw new ClusterUnavailableError(
-        `could not read ${describe(identityOf(manifest))}: ${messageOf(error)}`,
-        {
-          cause: error,
-        },
-      );
+      throw new ClusterUnavailableError(`could not ${refusal('get', identityOf(manifest), error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -163,7 +161,9 @@ export class SetupObjects {
             statusOf(error) === 404
               ? false
               : Promise.reject(
-                  new ClusterUnavailableError(`could not read namespace ${name}: ${messageOf(error)}`),
+                  new ClusterUnavailableError(
+                    `could not ${refusal('get', { apiVersion: 'v1', kind: 'Namespace', name }, error)}`,
+                  ),
                 ),
         ),
       ),
@@ -284,6 +284,17 @@ function specOf(object: AppliedObject): ObjectHeader {
       ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
     },
   };
+}
+
+/** The request and the server's reason in words (`get NetworkPolicy default/x: ... (Forbidden, HTTP 403)`), never its raw body. */
+function refusal(verb: ApiRequest['verb'], object: AppliedObject, error: unknown): string {
+  const request = {
+    verb,
+    kind: object.kind,
+    name: object.name,
+    ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+  };
+  return apiRequestError(request, error).message;
 }
 
 function describe(object: AppliedObject): string {

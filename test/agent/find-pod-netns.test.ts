@@ -132,6 +132,29 @@ describe('a pod namespace in a fake /proc', () => {
     }
   });
 
+  test("a process first read before it joined its pod's cgroup is found when the batch names its pod", async () => {
+    const scan = new PodProcessScan({ procRoot });
+    const joining = join(procRoot, '600');
+    await mkdir(join(joining, 'ns'), { recursive: true });
+    await writeFile(join(joining, 'cgroup'), '0::/system.slice/lab.service\n');
+    await writeFile(join(joining, 'comm'), 'responder\n');
+    await writeFile(join(joining, 'ns', 'net'), '');
+    try {
+      // The scan begun while the batch was on its way reads the process outside any pod...
+      assert.equal((await scan.update()).has(POD_LATE), false);
+      await writeFile(join(joining, 'cgroup'), `${systemdPod(POD_LATE, `crio-${CID}.scope`)}\n`);
+      // ...an update reads only new processes, so it alone would not find the pod...
+      assert.equal((await scan.update()).has(POD_LATE), false);
+      // ...but resolving a batch that names the pod reads the outsiders again.
+      const resolved = await resolveNetnsRefs([{ kind: 'pod', uid: POD_LATE }], { procRoot, scan });
+      const found = resolved.get(`pod:${POD_LATE}`);
+      assert.ok(found?.ok, JSON.stringify(found));
+      assert.equal(found.path, join(joining, 'ns', 'net'));
+    } finally {
+      await rm(joining, { recursive: true, force: true });
+    }
+  });
+
   test('two refs to one namespace resolve to one identity, so they share a helper', async () => {
     const resolved = await resolveNetnsRefs(
       [

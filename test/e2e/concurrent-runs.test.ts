@@ -96,6 +96,15 @@ function watchProbePods(core: CoreV1Api, done: Promise<unknown>): Promise<Watche
   })();
 }
 
+/** The assertions that did not pass, with their pairs' results: what a failed round shows. */
+function failuresOf(report: JsonReport | undefined): string {
+  if (report === undefined) return 'no JSON report';
+  return assertionsOf(report)
+    .filter((a) => a.outcome !== 'pass')
+    .map((a) => `${a.name}: ${a.outcome}\n${JSON.stringify(a.pairs, undefined, 1)}`)
+    .join('\n');
+}
+
 /** Every pair's endpoints, as the report shows them. */
 function endpointsOf(report: JsonReport): string[] {
   return assertionsOf(report).flatMap((a) =>
@@ -124,7 +133,7 @@ describe('two runs at once on one lab', { skip, timeout: 900_000 }, () => {
       if (overlapped) overlaps += 1;
       for (const run of [first, second]) {
         assert.ok(run, 'both runs finished');
-        const where = `round ${round}: ${run.stderr}`;
+        const where = `round ${round}: ${run.stderr}\n${failuresOf(run.report)}`;
         assert.equal(run.exitCode, 0, where);
         assert.ok(run.report, where);
         const outcomes = assertionsOf(run.report).map((a) => `${a.name}: ${a.outcome}`);

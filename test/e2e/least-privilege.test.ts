@@ -254,6 +254,17 @@ describe("a run as a user with exactly the runner's ClusterRole", { skip, timeou
     assert.deepEqual(await objectListing(admin), before);
   });
 
+  test('a suite whose setup needs more than the role exits 3 with the refused request in words, and creates nothing', async () => {
+    const kubeconfig = await userKubeconfig('setupuser');
+    const before = await objectListing(admin);
+    const run = await runCli([EXAMPLE_SUITES[0] ?? '', '--kubeconfig', kubeconfig]);
+    assert.equal(run.exitCode, 3, run.stderr);
+    assert.match(run.stderr, /could not get [A-Za-z]+ [a-z0-9-]+\/[a-z0-9-]+: .*\(Forbidden, HTTP 403\)/);
+    // client-node's ApiException dump (code, body, headers) is not what a user reads.
+    assert.doesNotMatch(run.stderr, /HTTP-Code|Headers:|Body:/);
+    assert.deepEqual(await objectListing(admin), before);
+  });
+
   role.rules.forEach((removed, index) => {
     const granted = permissionNames(removed);
     test(`without rule ${index + 1} (${granted[0]}, ...) the run exits 3 naming each verb and resource it granted, and creates nothing`, async () => {

@@ -323,9 +323,16 @@ describe('a lab with two nodes', { skip: isRoot ? false : 'the lab needs root', 
 
   test('lab down stops every process and removes the namespaces, the ports and the state folder', async () => {
     const paths = labPaths(LAB);
+    const netnsBefore = (await execa('ip', ['netns', 'list'])).stdout
+      .split('\n')
+      .map((line) => line.split(' ')[0] ?? '')
+      .filter((name) => name.startsWith(`npa-${LAB}-`));
     const down = await labDown({ lab: LAB, progress: quiet });
     assert.ok(down.ok, JSON.stringify(down));
     assert.equal(down.found, true);
+    // What it reports removed is what was there, though the supervisor removed most of it.
+    assert.ok(netnsBefore.length >= 5, netnsBefore.join(' '));
+    assert.deepEqual([...down.netnsRemoved].sort(), netnsBefore.sort());
     const left = await leftoversOf(LAB, `${paths.root}/`, record.ports ?? []);
     assert.deepEqual(left, { processes: [], netns: [], listening: [], stateFolder: false });
     assert.ok((record.ports ?? []).length === 4);

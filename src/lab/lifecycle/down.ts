@@ -13,7 +13,8 @@ import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { cleanLeftovers } from '../data-plane/index.js';
 import type { CleanupReport } from '../data-plane/index.js';
-import { labPaths } from '../names/index.js';
+import { listNetns } from '../host/index.js';
+import { LabNames, labPaths } from '../names/index.js';
 import {
   isRunning,
   processesMentioning,
@@ -36,6 +37,8 @@ export interface LabDownReport {
   readonly found: boolean;
   readonly processes: readonly RecordedProcess[];
   readonly dataPlane: CleanupReport;
+  /** The lab's network namespaces there before and gone after, whoever removed them (the supervisor, or step 4). */
+  readonly netnsRemoved: readonly string[];
 }
 
 const SUPERVISOR_GRACE_MS = 20_000;
@@ -52,6 +55,8 @@ export async function labDown(options: LabDownOptions): Promise<LabDownReport | 
   const folderExisted = await exists(paths.root);
   const record = await readSupervisorRecord(paths);
   const stopped: RecordedProcess[] = [];
+  const names = new LabNames(options.lab);
+  const netnsBefore = (await listNetns()).filter((name) => names.owns(name));
   try {
     if (record !== undefined && (await isRunning(record.supervisor))) {
       options.progress(`stopping the supervisor (pid ${record.supervisor.pid})`);
@@ -76,8 +81,10 @@ export async function labDown(options: LabDownOptions): Promise<LabDownReport | 
     );
     await rm(paths.root, { recursive: true, force: true });
     const found =
-      folderExisted || stopped.length > 0 || dataPlane.netns.length > 0 || dataPlane.cgroups.length > 0;
-    return { ok: true, found, processes: stopped, dataPlane };
+      folderExisted || stopped.length > 0 || netnsBefore.length > 0 || dataPlane.cgroups.length > 0;
+    const netnsAfter = new Set(await listNetns());
+    const netnsRemoved = netnsBefore.filter((name) => !netnsAfter.has(name));
+    return { ok: true, found, processes: stopped, dataPlane, netnsRemoved };
   } catch (error) {
     return unavailable(`lab down did not finish: ${error instanceof Error ? error.message : String(error)}`);
   }

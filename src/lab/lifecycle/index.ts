@@ -1,4 +1,4 @@
-// The `lab` commands' operations: up, apply, status, down.
+// The `lab` commands' operations: up, apply, status, a least-privilege kubeconfig, down.
 export { labUp } from './up.js';
 export type { LabUp, LabUpOptions } from './up.js';
 export { labApply } from './apply.js';
