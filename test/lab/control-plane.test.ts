@@ -366,6 +366,13 @@ describe(
       const alive = await leftoversOf(lab, `${paths.root}/`, record.ports ?? []);
       assert.ok(alive.processes.length >= 2, 'etcd and kube-apiserver outlive their supervisor');
       assert.ok(alive.netns.length >= 2, 'the fabric and node namespaces are still there');
+      // A lab without its supervisor takes no more manifests: it says so and how to recover.
+      const apply = await labApply({ lab, manifests: [], waitTimeoutMs: 1_000, progress: quiet });
+      assert.deepEqual(apply, {
+        ok: false,
+        kind: 'unavailable',
+        message: `lab '${lab}' is not running (its supervisor is gone); run 'netpol-assert lab down' and up again`,
+      });
       const down = await labDown({ lab, progress: quiet });
       assert.ok(down.ok, JSON.stringify(down));
       const left = await leftoversOf(lab, `${paths.root}/`, record.ports ?? []);

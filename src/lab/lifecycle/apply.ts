@@ -1,9 +1,8 @@
 /** `lab apply -f DIR`: more manifests (and outside hosts) for a running lab. */
 import { labPaths } from '../names/index.js';
-import { isRunning, readSupervisorRecord } from '../supervisor/index.js';
 import { applyToLab } from './apply-to-lab.js';
 import type { Applied } from './apply-to-lab.js';
-import { badManifests, nameProblem, unavailable } from './failure.js';
+import { badManifests, nameProblem, notReadyProblem } from './failure.js';
 import type { LabFailure, Progress } from './failure.js';
 import { labManifestProblems, readLabManifests } from './read-manifests.js';
 import type { LabManifests } from './read-manifests.js';
@@ -22,13 +21,8 @@ export async function labApply(options: LabApplyOptions): Promise<Applied | LabF
   const manifests = await readValidManifests(options.manifests);
   if (!('apiObjects' in manifests)) return manifests;
   const paths = labPaths(options.lab, options.stateRoot);
-  const record = await readSupervisorRecord(paths);
-  if (record === undefined)
-    return unavailable(`no lab '${options.lab}' is up; start one with 'netpol-assert lab up'`);
-  if (record.phase !== 'ready' || !(await isRunning(record.supervisor)))
-    return unavailable(
-      `lab '${options.lab}' is not running (${record.phase}); run 'netpol-assert lab down' and up again`,
-    );
+  const notReady = await notReadyProblem(options.lab, paths);
+  if (notReady !== undefined) return notReady;
   return applyToLab(paths, manifests, options.waitTimeoutMs, options.progress);
 }
 

@@ -1,6 +1,8 @@
 import type { ManifestErrorCode } from '../../manifests/index.js';
 import type { Problem } from '../../shared/index.js';
 import { labNameProblem } from '../names/index.js';
+import type { LabPaths } from '../names/index.js';
+import { isRunning, readSupervisorRecord } from '../supervisor/index.js';
 import type { DesiredStateProblemCode } from '../data-plane/index.js';
 
 /**
@@ -44,6 +46,18 @@ export function rootProblem(): LabFailure | undefined {
 export function nameProblem(lab: string): LabFailure | undefined {
   const problem = labNameProblem(lab);
   return problem === undefined ? undefined : badInput([problem]);
+}
+
+/** A command that needs a lab up and ready: none there, its supervisor gone, or not ready (yet or any more), is the reason. */
+export async function notReadyProblem(lab: string, paths: LabPaths): Promise<LabFailure | undefined> {
+  const record = await readSupervisorRecord(paths);
+  if (record === undefined)
+    return unavailable(`no lab '${lab}' is up; start one with 'netpol-assert lab up'`);
+  const again = `run 'netpol-assert lab down' and up again`;
+  if (!(await isRunning(record.supervisor)))
+    return unavailable(`lab '${lab}' is not running (its supervisor is gone); ${again}`);
+  if (record.phase !== 'ready') return unavailable(`lab '${lab}' is not ready (${record.phase}); ${again}`);
+  return undefined;
 }
 
 /** Progress for a person, on stderr: the command's result goes to stdout. */

@@ -30,9 +30,8 @@ import {
 } from '../control-plane/index.js';
 import { isDnsLabel, labPaths } from '../names/index.js';
 import type { LabPaths } from '../names/index.js';
-import { isRunning, readSupervisorRecord } from '../supervisor/index.js';
 import { LAB_FIELD_MANAGER } from './apply-to-lab.js';
-import { badInput, nameProblem, unavailable } from './failure.js';
+import { badInput, nameProblem, notReadyProblem, unavailable } from './failure.js';
 import type { LabFailure, Progress } from './failure.js';
 
 export interface LabUserOptions {
@@ -72,13 +71,8 @@ export async function labUserKubeconfig(options: LabUserOptions): Promise<LabUse
     return badInput([`--role ${error instanceof Error ? error.message : String(error)}`]);
   }
   const paths = labPaths(options.lab, options.stateRoot);
-  const record = await readSupervisorRecord(paths);
-  if (record === undefined)
-    return unavailable(`no lab '${options.lab}' is up; start one with 'netpol-assert lab up'`);
-  if (record.phase !== 'ready' || !(await isRunning(record.supervisor)))
-    return unavailable(
-      `lab '${options.lab}' is not running (${record.phase}); run 'netpol-assert lab down' and up again`,
-    );
+  const notReady = await notReadyProblem(options.lab, paths);
+  if (notReady !== undefined) return notReady;
   const admin = labKubeConfig(paths.kubeconfig);
   try {
     const kubeconfig = await writeUserKubeconfig(paths, admin, options);
