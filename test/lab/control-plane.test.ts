@@ -373,6 +373,7 @@ describe(
         kind: 'unavailable',
         message: `lab '${lab}' is not running (its supervisor is gone); run 'netpol-assert lab down' and up again`,
       });
+      assert.deepEqual(await labStatus({ lab }), apply, 'lab status says the same');
       const down = await labDown({ lab, progress: quiet });
       assert.ok(down.ok, JSON.stringify(down));
       const left = await leftoversOf(lab, `${paths.root}/`, record.ports ?? []);

@@ -2,7 +2,7 @@
 import { labPaths } from '../names/index.js';
 import { applyToLab } from './apply-to-lab.js';
 import type { Applied } from './apply-to-lab.js';
-import { badManifests, nameProblem, notReadyProblem } from './failure.js';
+import { badManifests, nameProblem, readyLab } from './failure.js';
 import type { LabFailure, Progress } from './failure.js';
 import { labManifestProblems, readLabManifests } from './read-manifests.js';
 import type { LabManifests } from './read-manifests.js';
@@ -21,8 +21,8 @@ export async function labApply(options: LabApplyOptions): Promise<Applied | LabF
   const manifests = await readValidManifests(options.manifests);
   if (!('apiObjects' in manifests)) return manifests;
   const paths = labPaths(options.lab, options.stateRoot);
-  const notReady = await notReadyProblem(options.lab, paths);
-  if (notReady !== undefined) return notReady;
+  const ready = await readyLab(options.lab, paths);
+  if (!ready.ok) return ready;
   return applyToLab(paths, manifests, options.waitTimeoutMs, options.progress);
 }
 

@@ -3,6 +3,7 @@ import type { Problem } from '../../shared/index.js';
 import { labNameProblem } from '../names/index.js';
 import type { LabPaths } from '../names/index.js';
 import { isRunning, readSupervisorRecord } from '../supervisor/index.js';
+import type { SupervisorRecord } from '../supervisor/index.js';
 import type { DesiredStateProblemCode } from '../data-plane/index.js';
 
 /**
@@ -48,8 +49,14 @@ export function nameProblem(lab: string): LabFailure | undefined {
   return problem === undefined ? undefined : badInput([problem]);
 }
 
-/** A command that needs a lab up and ready: none there, its supervisor gone, or not ready (yet or any more), is the reason. */
-export async function notReadyProblem(lab: string, paths: LabPaths): Promise<LabFailure | undefined> {
+/** A lab that is up, its supervisor alive and its phase `ready`: what apply, status and kubeconfig need. */
+export interface ReadyLab {
+  readonly ok: true;
+  readonly record: SupervisorRecord;
+}
+
+/** The lab's record when it is up and ready; otherwise why not, and what to do about it. */
+export async function readyLab(lab: string, paths: LabPaths): Promise<ReadyLab | LabFailure> {
   const record = await readSupervisorRecord(paths);
   if (record === undefined)
     return unavailable(`no lab '${lab}' is up; start one with 'netpol-assert lab up'`);
@@ -57,7 +64,7 @@ export async function notReadyProblem(lab: string, paths: LabPaths): Promise<Lab
   if (!(await isRunning(record.supervisor)))
     return unavailable(`lab '${lab}' is not running (its supervisor is gone); ${again}`);
   if (record.phase !== 'ready') return unavailable(`lab '${lab}' is not ready (${record.phase}); ${again}`);
-  return undefined;
+  return { ok: true, record };
 }
 
 /** Progress for a person, on stderr: the command's result goes to stdout. */

@@ -8,9 +8,9 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { labKubeConfig, serverVersion } from '../control-plane/index.js';
 import type { DataPlaneStatus } from '../data-plane/index.js';
 import { labPaths } from '../names/index.js';
-import { askSupervisor, isRunning, readSupervisorRecord } from '../supervisor/index.js';
+import { askSupervisor } from '../supervisor/index.js';
 import type { SupervisorRecord } from '../supervisor/index.js';
-import { nameProblem, unavailable } from './failure.js';
+import { nameProblem, readyLab, unavailable } from './failure.js';
 import type { LabFailure } from './failure.js';
 
 export interface LabStatus {
@@ -41,13 +41,9 @@ export async function labStatus(options: LabStatusOptions): Promise<LabStatus | 
   const badName = nameProblem(options.lab);
   if (badName !== undefined) return badName;
   const paths = labPaths(options.lab, options.stateRoot);
-  const record = await readSupervisorRecord(paths);
-  if (record === undefined) return unavailable(`no lab '${options.lab}' is up`);
-  if (!(await isRunning(record.supervisor)))
-    return unavailable(
-      `lab '${options.lab}' is not running (its supervisor is gone); run 'netpol-assert lab down'`,
-    );
-  if (record.phase !== 'ready') return unavailable(`lab '${options.lab}' is ${record.phase}`);
+  const ready = await readyLab(options.lab, paths);
+  if (!ready.ok) return ready;
+  const { record } = ready;
   try {
     const kubeConfig = labKubeConfig(paths.kubeconfig);
     const core = kubeConfig.makeApiClient(CoreV1Api);

@@ -31,7 +31,7 @@ import {
 import { isDnsLabel, labPaths } from '../names/index.js';
 import type { LabPaths } from '../names/index.js';
 import { LAB_FIELD_MANAGER } from './apply-to-lab.js';
-import { badInput, nameProblem, notReadyProblem, unavailable } from './failure.js';
+import { badInput, nameProblem, readyLab, unavailable } from './failure.js';
 import type { LabFailure, Progress } from './failure.js';
 
 export interface LabUserOptions {
@@ -71,8 +71,8 @@ export async function labUserKubeconfig(options: LabUserOptions): Promise<LabUse
     return badInput([`--role ${error instanceof Error ? error.message : String(error)}`]);
   }
   const paths = labPaths(options.lab, options.stateRoot);
-  const notReady = await notReadyProblem(options.lab, paths);
-  if (notReady !== undefined) return notReady;
+  const ready = await readyLab(options.lab, paths);
+  if (!ready.ok) return ready;
   const admin = labKubeConfig(paths.kubeconfig);
   try {
     const kubeconfig = await writeUserKubeconfig(paths, admin, options);
